@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/**
+ * The codes our server answers with in `{ status: "error", code, message }`. Clients branch on
+ * `code`, never on `message` (which is for humans and may change).
+ */
+export const errorCodes = [
+  "bad_request", // body, query or header failed validation
+  "unsupported_media_type",
+  "payload_too_large",
+  "not_found", // route or resource does not exist
+  "order_not_found",
+  "unknown_sku",
+  "order_rejected", // the catalog or priceOrder refused the cart
+  "order_mismatch", // the payment belongs to another order than the one named
+  "payment_not_found", // Iamport knows no such payment
+  "iamport_error", // Iamport answered an error (502)
+  "iamport_unavailable", // Iamport timed out or could not be reached (503)
+  "rate_limited",
+  "internal", // anything unexpected; never carries internals
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const ErrorBody = z.object({
+  status: z.literal("error"),
+  code: z.string().min(1),
+  message: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

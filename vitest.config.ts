@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// Every package's Node tests join `pnpm test` by being written: `*.test.ts` runs here,
+// `*.browser.test.ts` runs in Chromium through each package's web-test-runner config.
+export default defineConfig({
+  test: {
+    projects: ["shared", "sandbox", "server", "test"].map((dir) => ({
+      test: {
+        name: dir,
+        root: dir,
+        include: ["**/*.test.ts"],
+        exclude: ["**/node_modules/**", "**/dist/**", "**/*.browser.test.ts"],
+        testTimeout: 20_000,
+        hookTimeout: 60_000,
+      },
+    })),
+  },
+});
