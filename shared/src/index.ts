@@ -4,3 +4,4 @@ export * from "./iamport.js";
 export * from "./money.js";
 export * from "./order.js";
 export * from "./sdk.js";
+export type * from "./widget-events.js";
