@@ -91,6 +91,28 @@ for (const type of [
   });
 }
 
+// A virtual account is paid later, by a deposit: this page polls the order (with backoff) until
+// the server, told by Iamport's webhook, says it is paid. The widget does not poll, so a merchant
+// chooses where to wait (this page, an email, the order history).
+const deposit = document.createElement("p");
+deposit.setAttribute("role", "status");
+button.after(deposit);
+document.addEventListener("iamport-pay-vbank-issued", async (event) => {
+  const { merchant_uid: merchantUid, vbank } = event.detail;
+  deposit.textContent = `${vbank.bank_name ?? ""} ${vbank.number} 계좌로 입금을 기다리고 있습니다.`;
+  for (let delay = 500; delay < 10 * 60_000; delay = Math.min(delay * 2, 30_000)) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    const response = await fetch(`/orders/${encodeURIComponent(merchantUid)}`).catch(() => null);
+    if (!response?.ok) continue;
+    const order = await response.json();
+    if (order.status === "paid") {
+      deposit.textContent = "입금이 확인되었습니다. 결제가 완료되었습니다.";
+      return;
+    }
+    if (order.status !== "ready") return;
+  }
+});
+
 loadProducts().catch((error) => {
   log.prepend(Object.assign(document.createElement("li"), { textContent: String(error) }));
 });
