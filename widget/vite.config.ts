@@ -1,0 +1,20 @@
+import { defineConfig } from "vite";
+
+// One ES module and one classic script, Lit bundled into each: a merchant's page needs no build.
+export default defineConfig({
+  build: {
+    target: "es2022",
+    minify: true,
+    sourcemap: false,
+    // Vite keeps whitespace in ES library builds (for re-bundling); ours is loaded as is.
+    rolldownOptions: { output: { minify: true } },
+    emptyOutDir: true,
+    lib: {
+      entry: "src/index.ts",
+      name: "IamportPayButton",
+      formats: ["es", "iife"],
+      fileName: (format) =>
+        format === "es" ? "iamport-pay-button.js" : `iamport-pay-button.${format}.js`,
+    },
+  },
+});
