@@ -1,0 +1,34 @@
+/** Iamport takes JSON or form bodies on its POST routes; read either into a plain object. */
+import type { Context } from "hono";
+
+/** Fields Iamport reads as numbers, which a form body carries as strings. */
+const numericFields = new Set(["amount", "tax_free", "vat_amount", "checksum"]);
+const booleanFields = new Set(["enable_webhook"]);
+
+export class BodyError extends Error {}
+
+export async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type") ?? "";
+  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+    const form = await c.req.parseBody();
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(form)) {
+      if (typeof value !== "string") continue;
+      if (numericFields.has(key) && value.trim() !== "") out[key] = Number(value);
+      else if (booleanFields.has(key)) out[key] = value === "true";
+      else out[key] = value;
+    }
+    return out;
+  }
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BodyError("The body must be a JSON object or a form.");
+}

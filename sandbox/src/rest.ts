@@ -1,0 +1,156 @@
+/**
+ * Iamport's REST API (the routes our server and public clients use), with its envelope, HTTP
+ * statuses, token rules and refusals. Business refusals answer HTTP 200 with a non-zero `code`,
+ * as Iamport does (iamport-v1.md).
+ */
+import {
+  CancelRequest,
+  formatZodError,
+  PaymentStatus,
+  PrepareRequest,
+  TokenRequest,
+} from "@iamport-pay/shared";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { cancelPayment } from "./cancel.js";
+import { fail, IAMPORT_ERROR, IAMPORT_REFUSED, ok } from "./envelope.js";
+import { BodyError, readBody } from "./read-body.js";
+import type { SandboxState } from "./state.js";
+import { tokenFromHeaders } from "./tokens.js";
+
+async function bodyOrError(c: Context): Promise<Record<string, unknown> | Response> {
+  try {
+    return await readBody(c);
+  } catch (error) {
+    if (error instanceof BodyError) return fail(c, 400, IAMPORT_ERROR, error.message);
+    throw error;
+  }
+}
+
+export function createRestRoutes(state: SandboxState): Hono {
+  const rest = new Hono();
+  const { store, faults } = state;
+
+  const requireToken: MiddlewareHandler = async function requireToken(c, next) {
+    const token = tokenFromHeaders({
+      authorization: c.req.header("authorization"),
+      impTokenHeader: c.req.header("x-imptokenheader"),
+    });
+    if (token === undefined) {
+      // UNCONFIRMED: Iamport's exact wording for a missing or bad token.
+      return fail(c, 401, IAMPORT_ERROR, "Unauthorized: 인증 토큰이 전달되지 않았습니다.");
+    }
+    if (!state.tokens.isValid(token)) {
+      return fail(c, 401, IAMPORT_ERROR, "Unauthorized: 유효하지 않거나 만료된 토큰입니다.");
+    }
+    return next();
+  };
+
+  rest.use("/users/*", state.calls.middleware());
+  rest.use("/payments/*", state.calls.middleware());
+
+  rest.post("/users/getToken", faults.middleware("token"), async (c) => {
+    const body = await bodyOrError(c);
+    if (body instanceof Response) return body;
+    const parsed = TokenRequest.safeParse(body);
+    if (!parsed.success) {
+      return fail(c, 401, IAMPORT_ERROR, "imp_key, imp_secret 파라미터가 누락되었습니다.");
+    }
+    const { impKey, impSecret } = state.options;
+    if (parsed.data.imp_key !== impKey || parsed.data.imp_secret !== impSecret) {
+      return fail(c, 401, IAMPORT_ERROR, "imp_key 또는 imp_secret 이 올바르지 않습니다.");
+    }
+    return ok(c, state.tokens.issue());
+  });
+
+  rest.use("/payments/*", requireToken);
+
+  rest.post("/payments/prepare", faults.middleware("prepare"), async (c) => {
+    const body = await bodyOrError(c);
+    if (body instanceof Response) return body;
+    const parsed = PrepareRequest.safeParse(body);
+    if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+    const { merchant_uid, amount, currency } = parsed.data;
+    // UNCONFIRMED: registering a merchant_uid twice is refused (PUT changes it).
+    if (store.prepared.has(merchant_uid)) {
+      return fail(
+        c,
+        200,
+        IAMPORT_REFUSED,
+        "이미 사전등록된 merchant_uid 입니다. PUT /payments/prepare 로 변경하세요.",
+      );
+    }
+    const prepared = { merchant_uid, amount, currency: currency ?? "KRW" };
+    store.prepared.set(merchant_uid, prepared);
+    return ok(c, prepared);
+  });
+
+  rest.put("/payments/prepare", faults.middleware("prepare"), async (c) => {
+    const body = await bodyOrError(c);
+    if (body instanceof Response) return body;
+    const parsed = PrepareRequest.safeParse(body);
+    if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+    const { merchant_uid, amount, currency } = parsed.data;
+    const existing = store.prepared.get(merchant_uid);
+    if (!existing) {
+      return fail(
+        c,
+        404,
+        IAMPORT_REFUSED,
+        "요청된 merchant_uid 로 등록된 결제사전정보가 없습니다.",
+      );
+    }
+    const prepared = { merchant_uid, amount, currency: currency ?? existing.currency ?? "KRW" };
+    store.prepared.set(merchant_uid, prepared);
+    return ok(c, prepared);
+  });
+
+  rest.get("/payments/prepare/:merchant_uid", faults.middleware("prepare"), (c) => {
+    const prepared = store.prepared.get(c.req.param("merchant_uid"));
+    // UNCONFIRMED: the OpenAPI lists no 404 here; we answer 404 as for other unknown ids.
+    if (!prepared) return fail(c, 404, IAMPORT_REFUSED, "사전등록된 결제정보가 없습니다.");
+    return ok(c, prepared);
+  });
+
+  rest.get("/payments/find/:merchant_uid/:payment_status?", faults.middleware("payments"), (c) => {
+    const status = c.req.param("payment_status");
+    if (status !== undefined && !PaymentStatus.safeParse(status).success) {
+      return fail(
+        c,
+        400,
+        IAMPORT_ERROR,
+        "payment_status 는 ready, paid, cancelled, failed 중 하나입니다.",
+      );
+    }
+    const found = store.findByMerchantUid(c.req.param("merchant_uid"), status);
+    if (!found) return fail(c, 404, IAMPORT_REFUSED, "존재하지 않는 결제정보입니다.");
+    return ok(c, found.payment);
+  });
+
+  rest.post("/payments/cancel", faults.middleware("cancel"), async (c) => {
+    const body = await bodyOrError(c);
+    if (body instanceof Response) return body;
+    const parsed = CancelRequest.safeParse(body);
+    if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+    const input = parsed.data;
+    // imp_uid wins when both are given, as Iamport documents.
+    const stored =
+      input.imp_uid !== undefined
+        ? store.payments.get(input.imp_uid)
+        : store.findByMerchantUid(input.merchant_uid ?? "");
+    if (!stored) return fail(c, 200, IAMPORT_REFUSED, "취소할 결제건이 존재하지 않습니다.");
+    const outcome = cancelPayment(stored.payment, input, state.nowSeconds());
+    if (!outcome.ok) return fail(c, 200, IAMPORT_REFUSED, outcome.message);
+    stored.payment = outcome.payment;
+    // API cancels notify only when asked (iamport-v1.md, Webhook).
+    if (input.enable_webhook === true) state.notify(stored, outcome.cancellationId);
+    return ok(c, outcome.payment);
+  });
+
+  rest.get("/payments/:imp_uid", faults.middleware("payments"), (c) => {
+    const stored = store.payments.get(c.req.param("imp_uid"));
+    if (!stored) return fail(c, 404, IAMPORT_REFUSED, "존재하지 않는 결제정보입니다.");
+    return ok(c, stored.payment);
+  });
+
+  return rest;
+}
