@@ -64,6 +64,7 @@ describe("the iamport-server-api SDK against the sandbox", () => {
 
     const partial = await imp.functional.payments.cancel(connection, {
       imp_uid: created.imp_uid,
+      merchant_uid: "sdk-1",
       amount: 10000,
       checksum: 30000,
       reason: "partial",
@@ -73,12 +74,16 @@ describe("the iamport-server-api SDK against the sandbox", () => {
 
     const rest = await imp.functional.payments.cancel(connection, {
       imp_uid: created.imp_uid,
+      merchant_uid: "sdk-1",
+      checksum: null,
       reason: "rest",
     });
     expect(rest.response).toMatchObject({ status: "cancelled", cancel_amount: 30000 });
 
     const again = await imp.functional.payments.cancel(connection, {
       imp_uid: created.imp_uid,
+      merchant_uid: "sdk-1",
+      checksum: null,
       reason: "again",
     });
     expect(again.code).not.toBe(0);

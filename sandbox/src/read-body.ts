@@ -25,7 +25,8 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      return parsed as Record<string, unknown>;
+      // A null field means "not given" (clients send `checksum: null`), as Iamport reads it.
+      return Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== null));
     }
   } catch {
     // fall through to the error below
