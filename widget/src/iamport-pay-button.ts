@@ -1,5 +1,5 @@
 import type { CartItem, ConfigResponse } from "@iamport-pay/shared";
-import { html, LitElement, type PropertyValues } from "lit";
+import { html, LitElement } from "lit";
 import { property, state } from "lit/decorators.js";
 import { PayFailureEvent, PayStartEvent, PaySuccessEvent, PayVbankIssuedEvent } from "./events.js";
 import { loadSdk, requestPay } from "./iamport-sdk.js";
@@ -76,14 +76,22 @@ export class IamportPayButton extends LitElement {
   #running: Promise<PayResult> | undefined;
   #api: { key: string; api: ServerApi } | undefined;
   #prefetchCleanup: (() => void) | undefined;
+  #started = false;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#prefetchCleanup?.();
+    this.#started = false;
   }
 
-  protected override firstUpdated(_changed: PropertyValues): void {
-    if (!this.#handleReturn()) this.#schedulePrefetch();
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#start();
+  }
+
+  protected override willUpdate(): void {
+    // Frameworks may set `server` after connecting the element.
+    this.#start();
   }
 
   /**
@@ -134,7 +142,7 @@ export class IamportPayButton extends LitElement {
   }
 
   /** Sets busy, then shows and fires the result. */
-  #track(run: Promise<PayResult>): Promise<PayResult> {
+  #track(run: Promise<PayResult>, settled?: () => void): Promise<PayResult> {
     const t = strings(this.#lang());
     this.state = "busy";
     this.message = t.busy;
@@ -154,27 +162,35 @@ export class IamportPayButton extends LitElement {
         this.message = t.success;
         this.dispatchEvent(new PaySuccessEvent(result.detail));
       }
+      settled?.();
       return result;
     });
     return this.#running;
+  }
+
+  /** Once connected with a server: report a mobile return if this is one, else prefetch. */
+  #start(): void {
+    if (this.#started || !this.server || !this.isConnected) return;
+    this.#started = true;
+    if (!this.#handleReturn()) this.#schedulePrefetch();
   }
 
   /** A mobile redirect brought the shopper back: report the verified order, once. */
   #handleReturn(): boolean {
     const params = readReturn(new URL(location.href));
     const page = window as Window & { [RETURN_CLAIM]?: string };
-    if (!params || !this.server || page[RETURN_CLAIM] === params.merchant_uid) return false;
+    if (!params || page[RETURN_CLAIM] === params.merchant_uid) return false;
     page[RETURN_CLAIM] = params.merchant_uid;
     const t = strings(this.#lang());
-    this.#track(resolveReturn(this.#serverApi(), params, t)).then(() => {
-      history.replaceState(history.state, "", withoutReturn(new URL(location.href)));
-    });
+    // Fire, then clean the address bar at once, so a reload does not report the payment again.
+    this.#track(resolveReturn(this.#serverApi(), params, t), () =>
+      history.replaceState(history.state, "", withoutReturn(new URL(location.href))),
+    );
     return true;
   }
 
   /** Fetches `/config` and the SDK when the browser is idle or the button comes into view. */
   #schedulePrefetch(): void {
-    if (!this.server) return;
     let done = false;
     const prefetch = () => {
       if (done) return;
