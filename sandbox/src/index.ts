@@ -3,6 +3,7 @@
  * control API, all on one Hono app that can be mounted under any prefix.
  */
 import { Hono } from "hono";
+import { createCheckoutRoutes } from "./checkout.js";
 import { createControlRoutes } from "./control.js";
 import { controlError, fail, IAMPORT_ERROR } from "./envelope.js";
 import { resolveOptions, type SandboxOptions } from "./options.js";
@@ -29,6 +30,7 @@ export function createSandbox(options?: SandboxOptions): Sandbox {
   const app = new Hono();
   app.route("/", createRestRoutes(state));
   app.route("/", createControlRoutes(state));
+  app.route("/", createCheckoutRoutes(state));
 
   app.notFound((c) =>
     c.req.path.includes("/control/")

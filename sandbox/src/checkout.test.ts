@@ -1,0 +1,197 @@
+import { Payment, PaymentEnvelope, type RequestPayResponse } from "@iamport-pay/shared";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type RunningSandbox, startReceiver, startSandbox } from "./test-support.js";
+
+describe("the checkout page and its outcomes", () => {
+  let s: RunningSandbox;
+  let token: string;
+  const param = {
+    pg: "html5_inicis",
+    pay_method: "card",
+    merchant_uid: "m1",
+    name: "의자",
+    amount: 64900,
+  };
+
+  beforeEach(async () => {
+    s = await startSandbox();
+    token = await s.token();
+  });
+  afterEach(() => s.close());
+
+  async function complete(body: Record<string, unknown>) {
+    const answer = await s.call("POST", "/checkout/complete", {
+      body: { param, mode: "iframe", action: "approve", amount: param.amount, ...body },
+    });
+    return answer as unknown as {
+      status: number;
+      body: { rsp: RequestPayResponse; redirect: string | null };
+    };
+  }
+  async function read(impUid: string) {
+    return PaymentEnvelope.parse((await s.call("GET", `/payments/${impUid}`, { token })).body)
+      .response!;
+  }
+
+  it("serves the stand-in SDK as JavaScript", async () => {
+    const response = await fetch(`${s.url}/iamport.payment.js`);
+    expect(response.headers.get("content-type")).toMatch(/javascript/);
+    expect(await response.text()).toContain("request_pay");
+  });
+
+  it("shows the merchant, product and amount with the four controls", async () => {
+    const query = new URLSearchParams({
+      imp_code: "imp12345678",
+      param: JSON.stringify({ ...param, pay_method: "vbank" }),
+    });
+    const html = await (await fetch(`${s.url}/checkout?${query}`)).text();
+    for (const text of [
+      "imp12345678",
+      "의자",
+      "64,900",
+      ">Approve<",
+      ">Decline<",
+      ">Close<",
+      ">Issue virtual account<",
+      "Amount",
+    ]) {
+      expect(html).toContain(text);
+    }
+  });
+
+  it("offers no virtual account for a card payment and escapes what it shows", async () => {
+    const query = new URLSearchParams({
+      imp_code: "imp12345678",
+      param: JSON.stringify({ ...param, name: "<b>x</b>" }),
+    });
+    const html = await (await fetch(`${s.url}/checkout?${query}`)).text();
+    expect(html).not.toContain("Issue virtual account");
+    expect(html).not.toContain("<b>x</b>");
+  });
+
+  it("refuses a page for a bad request or an unknown merchant code", async () => {
+    const bad = new URLSearchParams({
+      imp_code: "imp12345678",
+      param: JSON.stringify({ merchant_uid: "m" }),
+    });
+    expect((await fetch(`${s.url}/checkout?${bad}`)).status).toBe(400);
+    const stranger = new URLSearchParams({ imp_code: "imp00000000", param: JSON.stringify(param) });
+    expect((await fetch(`${s.url}/checkout?${stranger}`)).status).toBe(400);
+  });
+
+  it("approves: a paid payment and a successful rsp", async () => {
+    const { body } = await complete({});
+    expect(body.rsp).toMatchObject({
+      success: true,
+      merchant_uid: "m1",
+      paid_amount: 64900,
+      status: "paid",
+    });
+    expect(body.redirect).toBeNull();
+    expect(await read(body.rsp.imp_uid!)).toMatchObject({
+      status: "paid",
+      amount: 64900,
+      channel: "pc",
+    });
+  });
+
+  it("pays a changed amount, as a tampered page would", async () => {
+    const { body } = await complete({ amount: 100 });
+    expect(body.rsp.paid_amount).toBe(100);
+    expect((await read(body.rsp.imp_uid!)).amount).toBe(100);
+  });
+
+  it("fails approval when the amount differs from the prepared one", async () => {
+    await s.call("POST", "/payments/prepare", {
+      body: { merchant_uid: "m1", amount: 64900 },
+      token,
+    });
+    const { body } = await complete({ amount: 100 });
+    expect(body.rsp).toMatchObject({ success: false, error_code: "F500" });
+    expect((await read(body.rsp.imp_uid!)).status).toBe("failed");
+    const honest = await complete({});
+    expect(honest.body.rsp.success).toBe(true);
+  });
+
+  it("declines: a failed payment and an rsp with imp_uid and error", async () => {
+    const { body } = await complete({ action: "decline" });
+    expect(body.rsp).toMatchObject({ success: false, error_code: "F500", merchant_uid: "m1" });
+    expect((await read(body.rsp.imp_uid!)).status).toBe("failed");
+  });
+
+  it("closes: the shopper's cancel, with no payment stored", async () => {
+    const { body } = await complete({ action: "close" });
+    expect(body.rsp).toMatchObject({ success: false, error_code: "F400", imp_uid: null });
+    expect(body.rsp.error_msg).toContain("사용자가 결제를 취소");
+    expect((await s.call("GET", "/payments/find/m1", { token })).status).toBe(404);
+  });
+
+  it("issues a virtual account only for pay_method vbank", async () => {
+    const vbank = { ...param, pay_method: "vbank", vbank_due: "202612312359" };
+    const { body } = await complete({ param: vbank, action: "vbank" });
+    expect(body.rsp).toMatchObject({ success: true, status: "ready" });
+    expect(body.rsp.vbank_num).toBeTruthy();
+    expect(body.rsp.vbank_date).toBe(Date.UTC(2026, 11, 31, 14, 59) / 1000);
+    expect(
+      (await complete({ param: { ...param, merchant_uid: "m2" }, action: "vbank" })).status,
+    ).toBe(400);
+  });
+
+  it("refuses a second payment for an order that is already paid", async () => {
+    await complete({});
+    const { body } = await complete({});
+    expect(body.rsp.success).toBe(false);
+    expect(body.rsp.imp_uid).toBeNull();
+  });
+
+  it("redirects with imp_success, or success for easy-pay PGs, or neither for Inicis bank transfer", async () => {
+    const back = "https://shop.example/return?x=1";
+    const inicis = await complete({ param: { ...param, m_redirect_url: back }, mode: "redirect" });
+    const url = new URL(inicis.body.redirect!);
+    expect(url.origin + url.pathname).toBe("https://shop.example/return");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      x: "1",
+      imp_uid: inicis.body.rsp.imp_uid,
+      merchant_uid: "m1",
+      imp_success: "true",
+    });
+    expect((await read(inicis.body.rsp.imp_uid!)).channel).toBe("mobile");
+
+    const kakao = await complete({
+      param: { ...param, merchant_uid: "m3", pg: "kakaopay", m_redirect_url: back },
+      mode: "redirect",
+      action: "decline",
+    });
+    const kakaoQuery = new URL(kakao.body.redirect!).searchParams;
+    expect(kakaoQuery.get("success")).toBe("false");
+    expect(kakaoQuery.get("error_code")).toBe("F500");
+    expect(kakaoQuery.has("imp_success")).toBe(false);
+
+    const trans = await complete({
+      param: { ...param, merchant_uid: "m4", pay_method: "trans", m_redirect_url: back },
+      mode: "redirect",
+    });
+    const transQuery = new URL(trans.body.redirect!).searchParams;
+    expect(transQuery.has("imp_success") || transQuery.has("success")).toBe(false);
+  });
+
+  it("sends the webhook to the request's notice_url", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { body } = await complete({ param: { ...param, notice_url: receiver.url } });
+      await s.sandbox.settled();
+      expect(receiver.received.map((r) => JSON.parse(r.text))).toEqual([
+        { imp_uid: body.rsp.imp_uid, merchant_uid: "m1", status: "paid" },
+      ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("answers 400 to a malformed completion and stores nothing", async () => {
+    expect((await complete({ action: "steal" })).status).toBe(400);
+    expect((await complete({ amount: -1 })).status).toBe(400);
+    const all = (await s.call("GET", "/control/payments")).body as unknown as unknown[];
+    expect(all.map((p) => Payment.parse(p))).toHaveLength(0);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Browser-facing routes: the stand-in SDK (`/iamport.payment.js`), the checkout page
+ * (`/checkout`) and the endpoint its buttons call (`/checkout/complete`).
+ */
+import { readFileSync } from "node:fs";
+import { formatZodError, RequestPayParam } from "@iamport-pay/shared";
+import { Hono } from "hono";
+import { z } from "zod";
+import { completeCheckout } from "./checkout-outcome.js";
+import { renderCheckoutPage } from "./checkout-page.js";
+import { controlError } from "./envelope.js";
+import type { SandboxState } from "./state.js";
+
+const sdkSource = readFileSync(new URL("./browser/iamport.payment.js", import.meta.url), "utf8");
+
+const Mode = z.enum(["iframe", "redirect"]);
+
+const CompleteBody = z.object({
+  param: RequestPayParam,
+  mode: Mode,
+  action: z.enum(["approve", "decline", "close", "vbank"]),
+  amount: z.number().positive(),
+});
+
+/** The page's query: the SDK hands over request_pay's param as JSON. */
+function parseParam(raw: string | undefined) {
+  try {
+    return RequestPayParam.safeParse(JSON.parse(raw ?? ""));
+  } catch {
+    return RequestPayParam.safeParse(undefined);
+  }
+}
+
+export function createCheckoutRoutes(state: SandboxState): Hono {
+  const checkout = new Hono();
+
+  const serveSdk = () =>
+    new Response(sdkSource, {
+      headers: {
+        "content-type": "text/javascript; charset=utf-8",
+        // Any shop page may load it, as Iamport's CDN allows.
+        "access-control-allow-origin": "*",
+        "cache-control": "no-cache",
+      },
+    });
+  checkout.get("/iamport.payment.js", serveSdk);
+  // The path of Iamport's current jQuery-free SDK, so a base-URL swap is enough.
+  checkout.get("/v1/iamport.js", serveSdk);
+
+  checkout.get("/checkout", (c) => {
+    const param = parseParam(c.req.query("param"));
+    const mode = Mode.safeParse(c.req.query("mode") ?? "iframe");
+    if (!param.success || !mode.success) {
+      return c.html(
+        `<!doctype html><title>Checkout error</title><p role="alert">Invalid payment request: ${
+          param.success ? "mode" : formatZodError(param.error).replace(/</g, "&lt;")
+        }</p>`,
+        400,
+      );
+    }
+    const impCode = c.req.query("imp_code") ?? "";
+    if (impCode !== state.options.impCode) {
+      return c.html(
+        '<!doctype html><title>Checkout error</title><p role="alert">Unknown merchant code (IMP.init).</p>',
+        400,
+      );
+    }
+    return c.html(
+      renderCheckoutPage({
+        impCode,
+        param: param.data,
+        mode: mode.data,
+        nonce: c.req.query("nonce") ?? "",
+      }),
+    );
+  });
+
+  checkout.post("/checkout/complete", async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return controlError(c, 400, "bad_request", "The body is not valid JSON.");
+    }
+    const body = CompleteBody.safeParse(raw);
+    if (!body.success) return controlError(c, 400, "bad_request", formatZodError(body.error));
+    const result = completeCheckout(state, {
+      ...body.data,
+      userAgent: c.req.header("user-agent") ?? null,
+    });
+    if (!result.ok) return controlError(c, 400, "bad_request", result.message);
+    return c.json({ rsp: result.rsp, redirect: result.redirect });
+  });
+
+  return checkout;
+}
