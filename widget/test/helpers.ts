@@ -51,7 +51,7 @@ export const shopperCloses: Respond = (p) => ({
 });
 export const pgDeclines: Respond = (p) => ({
   success: false,
-  error_code: "F300",
+  error_code: "F500",
   error_msg: "카드 한도가 초과되었습니다",
   imp_uid: `imp_failed_${p.merchant_uid}`,
   merchant_uid: p.merchant_uid,
