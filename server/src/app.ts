@@ -1,0 +1,187 @@
+/**
+ * createApp: the whole HTTP API as one Hono app, built from its dependencies, so a merchant can
+ * mount it inside their own server (`shop.route("/pay", createApp(...))`) and tests can build one
+ * per database.
+ */
+import type { ConfigResponse, Product } from "@iamport-pay/shared";
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { priceCart } from "./catalog.js";
+import type { Db } from "./db/open.js";
+import { AppError } from "./errors.js";
+import type { IamportClient } from "./iamport-client.js";
+import { createJsonLogger, type Logger } from "./logger.js";
+import { demoRoutes } from "./routes/demo.js";
+import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
+import { paymentRoutes } from "./routes/payments.js";
+import { widgetFileRoutes } from "./routes/widget-files.js";
+import type { Hooks } from "./verify.js";
+
+export interface CreateAppOptions {
+  db: Db;
+  iamport: IamportClient;
+  /** Prices carts; or give `priceOrder` to price them yourself. */
+  catalog?: readonly Product[];
+  priceOrder?: PriceOrder;
+  impCode: string;
+  /** The Iamport browser SDK the widget should load. */
+  sdkUrl: string;
+  /** CORS and `return` origins; empty or absent → the server's own origin. */
+  allowedOrigins?: readonly string[];
+  /** Cancel forged payments through Iamport (default true). */
+  cancelForged?: boolean;
+  /** Register amounts with /payments/prepare (default false). */
+  prepare?: boolean;
+  hooks?: Hooks;
+  /** Where the widget's build lives (default widget/dist beside this package). */
+  widgetDir?: URL;
+  /** The URL shoppers reach this app at; its origin is the default allowed origin. */
+  publicUrl?: string;
+  /** Sandbox mode: mounts the sandbox at /sandbox and the demo shop at /. */
+  sandbox?: { app: Hono };
+  /** Told to /config's `pg`/`payMethods`. */
+  pg?: string;
+  payMethods?: string[];
+  log?: Logger;
+  /** Refuse payments Iamport marks `sandbox: true` (startServer sets it with real keys). */
+  refuseSandboxPayments?: boolean;
+  /** Request bodies larger than this are refused (default 64 KiB). */
+  bodyLimitBytes?: number;
+}
+
+type Env = { Variables: { log: Logger; requestId: string } };
+
+export const defaultWidgetDir = new URL("../../widget/dist/", import.meta.url);
+
+export function createApp(options: CreateAppOptions): Hono<Env> {
+  const baseLog = options.log ?? createJsonLogger();
+  const priceOrder: PriceOrder =
+    options.priceOrder ??
+    ((request) => {
+      if (!options.catalog) throw new Error("createApp needs a catalog or a priceOrder function");
+      return priceCart(options.catalog, request.items);
+    });
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
+  const allowedOrigins = (requestUrl: string): string[] =>
+    options.allowedOrigins?.length
+      ? [...options.allowedOrigins]
+      : [publicOrigin ?? new URL(requestUrl).origin];
+
+  const app = new Hono<Env>();
+
+  app.use(requestId());
+  app.use(async function requestLog(c, next) {
+    const started = performance.now();
+    const id = c.var.requestId;
+    c.set("log", (level, message, fields) =>
+      baseLog(level, message, { request_id: id, ...fields }),
+    );
+    await next();
+    baseLog(c.res.status >= 500 ? "error" : "info", "request", {
+      request_id: id,
+      method: c.req.method,
+      // The path only: query strings may carry payment ids a shopper would rather keep private.
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 64 * 1024,
+      onError: (c) =>
+        c.json(
+          { status: "error", code: "payload_too_large", message: "The body is too large" },
+          413,
+        ),
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      return c.json({ status: "error", code: error.code, message: error.message }, error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(
+        { status: "error", code: "bad_request", message: error.message || "Bad request" },
+        error.status,
+      );
+    }
+    baseLog("error", "unhandled error", {
+      request_id: c.var.requestId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return c.json({ status: "error", code: "internal", message: "Internal server error" }, 500);
+  });
+  app.notFound((c) =>
+    c.json({ status: "error", code: "not_found", message: "No such route" }, 404),
+  );
+
+  if (options.sandbox) app.route("/sandbox", options.sandbox.app);
+
+  const api = cors({
+    origin: (origin, c) => (allowedOrigins(c.req.url).includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST"],
+    allowHeaders: ["content-type"],
+    maxAge: 600,
+  });
+  for (const path of ["/config", "/orders", "/orders/*", "/payments/*", "/healthz"])
+    app.use(path, api);
+
+  app.get("/config", (c) => {
+    const body: ConfigResponse = {
+      impCode: options.impCode,
+      sdkUrl: options.sdkUrl,
+      ...(options.pg ? { pg: options.pg } : {}),
+      ...(options.payMethods ? { payMethods: options.payMethods } : {}),
+      sandbox: options.sandbox !== undefined,
+    };
+    return c.json(body);
+  });
+
+  app.get("/healthz", async (c) => {
+    try {
+      await options.db.drizzle.execute(sql`select 1`);
+      return c.json({ status: "ok" });
+    } catch {
+      return c.json(
+        { status: "error", code: "internal", message: "The database does not answer" },
+        503,
+      );
+    }
+  });
+
+  app.route(
+    "/orders",
+    ordersRoutes({
+      db: options.db,
+      priceOrder,
+      iamport: options.iamport,
+      prepare: options.prepare ?? false,
+      log: baseLog,
+    }),
+  );
+  app.route(
+    "/",
+    paymentRoutes({
+      db: options.db,
+      allowedOrigins,
+      verifyDeps: {
+        db: options.db,
+        iamport: options.iamport,
+        cancelForged: options.cancelForged ?? true,
+        refuseSandboxPayments: options.refuseSandboxPayments ?? false,
+        ...(options.hooks ? { hooks: options.hooks } : {}),
+      },
+    }),
+  );
+  app.route("/", widgetFileRoutes(options.widgetDir ?? defaultWidgetDir));
+  if (options.sandbox)
+    app.route("/", demoRoutes({ db: options.db, catalog: options.catalog ?? [] }));
+
+  return app;
+}

@@ -1,0 +1,129 @@
+/**
+ * The server's configuration, parsed once from an environment object (design.md's table).
+ * Pure: `main.ts` hands it `process.env`; tests hand it a literal.
+ */
+import { sandboxDefaults } from "@iamport-pay/sandbox";
+import { z } from "zod";
+
+const booleanString = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ["true", "1", "yes"].includes(value)));
+
+const origin = z
+  .url({ protocol: /^https?$/, message: "expected an origin like https://shop.example.com" })
+  .transform((value) => new URL(value).origin);
+
+const databaseUrl = z
+  .string()
+  .refine(
+    (value) => /^(memory:\/\/|postgres(ql)?:\/\/|file:\/\/)/.test(value) || !value.includes("://"),
+    "expected memory://, postgres://…, file://… or a directory path",
+  );
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: databaseUrl.optional(),
+    IMP_CODE: z
+      .string()
+      .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
+      .default(sandboxDefaults.impCode),
+    IMP_KEY: z.string().min(1).optional(),
+    IMP_SECRET: z.string().min(1).optional(),
+    IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CATALOG: z.string().min(1).optional(),
+    ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === "") return [];
+        const origins: string[] = [];
+        for (const part of value
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const parsed = origin.safeParse(part);
+          if (!parsed.success) {
+            ctx.addIssue({ code: "custom", message: `"${part}" is not an http(s) origin` });
+            return z.NEVER;
+          }
+          origins.push(parsed.data);
+        }
+        return origins;
+      }),
+    CANCEL_FORGED: booleanString(true),
+    PREPARE: booleanString(false),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Half a key pair is a typo, not a wish for sandbox mode: refuse it.
+    if ((env.IMP_KEY === undefined) !== (env.IMP_SECRET === undefined)) {
+      const missing = env.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)",
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  /** undefined → PGlite in ./.data/pglite. */
+  databaseUrl: string | undefined;
+  impCode: string;
+  /** Both set, or both undefined (sandbox mode). */
+  impKey: string | undefined;
+  impSecret: string | undefined;
+  /** undefined → https://api.iamport.kr, or the built-in sandbox in sandbox mode. */
+  iamportApiUrl: string | undefined;
+  catalogPath: string | undefined;
+  /** Empty → the server's own origin only. */
+  allowedOrigins: string[];
+  cancelForged: boolean;
+  prepare: boolean;
+  /** Where shoppers reach this server (behind a proxy); default its listening address. */
+  publicUrl: string | undefined;
+  sandboxMode: boolean;
+}
+
+export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
+
+/**
+ * Parses the environment. Throws one Error whose message is a single line naming every bad
+ * variable; values are never echoed, so a mistyped secret cannot leak into a log.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable counts as unset, as shells and .env files commonly produce them.
+  const cleaned = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.map(String).join(".") || "environment";
+      return `${name}: ${issue.message}`;
+    });
+    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    impCode: e.IMP_CODE,
+    impKey: e.IMP_KEY,
+    impSecret: e.IMP_SECRET,
+    iamportApiUrl: e.IAMPORT_API_URL?.replace(/\/+$/, ""),
+    catalogPath: e.CATALOG,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    cancelForged: e.CANCEL_FORGED,
+    prepare: e.PREPARE,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    sandboxMode: e.IMP_KEY === undefined,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The database schema: the source of truth for drizzle-kit's SQL migrations in ./migrations
+ * (`pnpm --filter @iamport-pay/server db:generate` after a change, and commit the result).
+ */
+import type { Payment } from "@iamport-pay/shared";
+import {
+  bigint,
+  bigserial,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+export const orderStatuses = ["pending", "ready", "paid", "failed", "cancelled", "forged"] as const;
+
+export interface StoredItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Unit price in minor units. */
+  amount: number;
+}
+
+export interface StoredVbank {
+  bank_code: string | null;
+  bank_name: string | null;
+  number: string;
+  holder: string | null;
+  due: string | null;
+}
+
+// Amounts are bigint (mode number): an integer in minor units that may pass 2^31 in KRW.
+export const orders = pgTable(
+  "orders",
+  {
+    merchantUid: text("merchant_uid").primaryKey(),
+    name: text("name").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    items: jsonb("items").$type<StoredItem[]>().notNull(),
+    status: text("status", { enum: orderStatuses }).notNull().default("pending"),
+    impUid: text("imp_uid").unique(),
+    payMethod: text("pay_method"),
+    pg: text("pg"),
+    cancelAmount: bigint("cancel_amount", { mode: "number" }).notNull().default(0),
+    vbank: jsonb("vbank").$type<StoredVbank>(),
+    reason: text("reason"),
+    payment: jsonb("payment").$type<Payment>(),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    buyerName: text("buyer_name"),
+    buyerEmail: text("buyer_email"),
+    buyerTel: text("buyer_tel"),
+    buyerAddr: text("buyer_addr"),
+    buyerPostcode: text("buyer_postcode"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("orders_status_idx").on(t.status)],
+);
+
+/** Append-only: every verify call, what Iamport said and what we decided. */
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    source: text("source", { enum: ["client", "webhook", "mobile", "reconcile"] }).notNull(),
+    impUid: text("imp_uid").notNull(),
+    /** The order the caller named (may differ from the payment's own). */
+    namedMerchantUid: text("named_merchant_uid"),
+    /** The payment's own merchant_uid, as Iamport reported it. */
+    merchantUid: text("merchant_uid"),
+    iamportStatus: text("iamport_status"),
+    decision: text("decision").notNull(),
+    detail: text("detail"),
+    payment: jsonb("payment").$type<Payment>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("payment_events_merchant_uid_idx").on(t.merchantUid)],
+);
+
+/**
+ * A payment we cancelled on our own initiative (forgery, duplicate). The primary key makes the
+ * cancel happen once even when many verify calls for the same payment race.
+ */
+export const paymentClaims = pgTable(
+  "payment_claims",
+  {
+    impUid: text("imp_uid").notNull(),
+    kind: text("kind", { enum: ["forgery", "forgery_cancel", "duplicate"] }).notNull(),
+    merchantUid: text("merchant_uid").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.impUid, t.kind] })],
+);
+
+/** The catalog as loaded at start (CATALOG), for reports and other tools. */
+export const products = pgTable("products", {
+  sku: text("sku").primaryKey(),
+  name: text("name").notNull(),
+  amount: bigint("amount", { mode: "number" }).notNull(),
+  currency: text("currency").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type OrderRow = typeof orders.$inferSelect;
+export type PaymentEventRow = typeof paymentEvents.$inferSelect;

@@ -1,0 +1,25 @@
+export { type CreateAppOptions, createApp, defaultWidgetDir } from "./app.js";
+export { demoCatalog, loadCatalog, type PricedOrder, priceCart } from "./catalog.js";
+export { type Config, loadConfig } from "./config.js";
+export { type Db, openDb } from "./db/open.js";
+export { AppError } from "./errors.js";
+export {
+  createIamportClient,
+  type IamportClient,
+  type IamportClientOptions,
+  IamportError,
+  IamportUnavailableError,
+  PaymentNotFoundError,
+} from "./iamport-client.js";
+export { createJsonLogger, type Logger, silentLogger } from "./logger.js";
+export type { PriceOrder } from "./routes/orders.js";
+export { type RunningServer, type StartOptions, startServer } from "./server.js";
+export {
+  type HookEvent,
+  type Hooks,
+  type VerifyDeps,
+  type VerifyInput,
+  type VerifyResult,
+  type VerifySource,
+  verifyPayment,
+} from "./verify.js";
