@@ -1,0 +1,53 @@
+// The widget against the real thing: a whole server (memory:// PGlite, sandbox mode) started
+// inside the test runner, mounted under /pay on the test page's own origin by a small reverse
+// proxy, as a shop would mount it. Same origin, so a test can reach into the sandbox's checkout
+// iframe and press its buttons like a shopper. Run with tsx (the server is TypeScript).
+import { request } from "node:http";
+import { loadConfig, startServer } from "@iamport-pay/server";
+import { browserTestConfig } from "../wtr.base.mjs";
+
+const PREFIX = "/pay";
+const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: "memory://" }), {
+  log: () => {},
+});
+const target = new URL(server.url);
+
+let closing;
+function closeServer() {
+  closing ??= server.close();
+  return closing;
+}
+process.once("exit", () => void closeServer());
+
+/** Forwards `/pay/...` to the server, untouched (no dev-server transforms). */
+async function mountServer(ctx, next) {
+  if (ctx.path !== PREFIX && !ctx.path.startsWith(`${PREFIX}/`)) return next();
+  const url = new URL(ctx.url.slice(PREFIX.length) || "/", target);
+  // The shop's reverse proxy speaks for the shop's origin.
+  const headers = { ...ctx.req.headers, host: target.host };
+  if (headers.origin) headers.origin = target.origin;
+  ctx.respond = false;
+  await new Promise((resolve) => {
+    const upstream = request(url, { method: ctx.method, headers }, (response) => {
+      ctx.res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(ctx.res);
+      response.on("end", resolve);
+    });
+    upstream.on("error", (error) => {
+      ctx.res.writeHead(502, { "content-type": "text/plain" });
+      ctx.res.end(String(error));
+      resolve();
+    });
+    ctx.req.pipe(upstream);
+  });
+}
+
+const config = browserTestConfig({
+  tsconfig: new URL("./tsconfig.json", import.meta.url).pathname,
+  files: ["widget-*.browser.test.ts"],
+  middleware: [mountServer],
+  testFramework: { config: { timeout: 20_000 } },
+});
+// The dev server's own shutdown hook: the server (and its PGlite) must not outlive the run.
+config.plugins.push({ name: "iamport-pay-server", serverStop: closeServer });
+export default config;
