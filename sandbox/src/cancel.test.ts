@@ -72,6 +72,7 @@ describe("POST /payments/cancel", () => {
     const paid = await create({ merchant_uid: "o5", amount: 5000 });
     const answer = await cancel({ imp_uid: paid.imp_uid, amount: 5001 });
     expect(answer.body.code).not.toBe(0);
+    expect((await cancel({ imp_uid: paid.imp_uid, amount: 0.5 })).body.code).not.toBe(0);
     expect((await read(paid.imp_uid)).status).toBe("paid");
   });
 

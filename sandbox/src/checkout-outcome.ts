@@ -4,6 +4,7 @@
  * See README-notes.md for the error codes clients rely on.
  */
 import type { Payment, RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
+import { amountProblem } from "./amount.js";
 import { DEFAULT_PG, parseVbankDue } from "./payment-factory.js";
 import { redirectUrl } from "./redirect-query.js";
 import type { SandboxState } from "./state.js";
@@ -89,6 +90,8 @@ export function completeCheckout(state: SandboxState, request: CheckoutRequest):
   if (action === "vbank" && payMethod !== "vbank") {
     return { ok: false, message: "A virtual account is issued only for pay_method vbank." };
   }
+  const problem = amountProblem(request.amount, param.currency ?? "KRW");
+  if (problem) return { ok: false, message: problem };
 
   const finish = (
     payment: Payment | null,

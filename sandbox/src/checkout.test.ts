@@ -191,6 +191,7 @@ describe("the checkout page and its outcomes", () => {
   it("answers 400 to a malformed completion and stores nothing", async () => {
     expect((await complete({ action: "steal" })).status).toBe(400);
     expect((await complete({ amount: -1 })).status).toBe(400);
+    expect((await complete({ amount: 100.5 })).status).toBe(400);
     const all = (await s.call("GET", "/control/payments")).body as unknown as unknown[];
     expect(all.map((p) => Payment.parse(p))).toHaveLength(0);
   });

@@ -6,6 +6,7 @@
 import { formatZodError } from "@iamport-pay/shared";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { amountProblem } from "./amount.js";
 import { cancelPayment } from "./cancel.js";
 import { controlError } from "./envelope.js";
 import { FaultRequest } from "./faults.js";
@@ -80,6 +81,8 @@ export function createControlRoutes(state: SandboxState): Hono {
     const body = await jsonBody(c, ControlPaymentRequest);
     if (!body.ok) return body.response;
     const { notice_url, status, ...rest } = body.data;
+    const problem = amountProblem(rest.amount, rest.currency ?? "KRW");
+    if (problem) return controlError(c, 400, "bad_request", problem);
     // A virtual account is what `ready` means; anything else defaults to a card.
     const pay_method = rest.pay_method ?? (status === "ready" ? "vbank" : "card");
     if (status === "ready" && pay_method !== "vbank") {

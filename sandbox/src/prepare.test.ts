@@ -59,6 +59,19 @@ describe("/payments/prepare", () => {
       token,
     });
     expect(bad.status).toBe(400);
+    const fraction = await s.call("POST", "/payments/prepare", {
+      body: { merchant_uid: "p3", amount: 100.5 },
+      token,
+    });
+    expect(fraction.status).toBe(400);
+    const dollars = await s.call("POST", "/payments/prepare", {
+      body: { merchant_uid: "p4", amount: 12.5, currency: "USD" },
+      token,
+    });
+    expect(PreparedEnvelope.parse(dollars.body).response).toMatchObject({
+      amount: 12.5,
+      currency: "USD",
+    });
     expect((await s.call("GET", "/payments/prepare/p3", { token })).status).toBe(404);
     const anonymous = await s.call("POST", "/payments/prepare", {
       body: { merchant_uid: "p3", amount: 1 },

@@ -11,6 +11,7 @@ import {
   TokenRequest,
 } from "@iamport-pay/shared";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { amountProblem } from "./amount.js";
 import { cancelPayment } from "./cancel.js";
 import { fail, IAMPORT_ERROR, IAMPORT_REFUSED, ok } from "./envelope.js";
 import { BodyError, readBody } from "./read-body.js";
@@ -70,6 +71,8 @@ export function createRestRoutes(state: SandboxState): Hono {
     const parsed = PrepareRequest.safeParse(body);
     if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
     const { merchant_uid, amount, currency } = parsed.data;
+    const problem = amountProblem(amount, currency ?? "KRW");
+    if (problem) return fail(c, 400, IAMPORT_ERROR, problem);
     // UNCONFIRMED: registering a merchant_uid twice is refused (PUT changes it).
     if (store.prepared.has(merchant_uid)) {
       return fail(
@@ -90,6 +93,8 @@ export function createRestRoutes(state: SandboxState): Hono {
     const parsed = PrepareRequest.safeParse(body);
     if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
     const { merchant_uid, amount, currency } = parsed.data;
+    const problem = amountProblem(amount, currency ?? "KRW");
+    if (problem) return fail(c, 400, IAMPORT_ERROR, problem);
     const existing = store.prepared.get(merchant_uid);
     if (!existing) {
       return fail(
@@ -138,6 +143,9 @@ export function createRestRoutes(state: SandboxState): Hono {
         ? store.payments.get(input.imp_uid)
         : store.findByMerchantUid(input.merchant_uid ?? "");
     if (!stored) return fail(c, 200, IAMPORT_REFUSED, "취소할 결제건이 존재하지 않습니다.");
+    const problem =
+      input.amount === undefined ? null : amountProblem(input.amount, stored.payment.currency);
+    if (problem) return fail(c, 200, IAMPORT_REFUSED, problem);
     const outcome = cancelPayment(stored.payment, input, state.nowSeconds());
     if (!outcome.ok) return fail(c, 200, IAMPORT_REFUSED, outcome.message);
     stored.payment = outcome.payment;
