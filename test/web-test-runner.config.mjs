@@ -3,13 +3,23 @@
 // proxy, as a shop would mount it. Same origin, so a test can reach into the sandbox's checkout
 // iframe and press its buttons like a shopper. Run with tsx (the server is TypeScript).
 import { request } from "node:http";
+import { createServer } from "node:net";
 import { loadConfig, startServer } from "@iamport-pay/server";
 import { browserTestConfig } from "../wtr.base.mjs";
 
 const PREFIX = "/pay";
-const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: "memory://" }), {
-  log: () => {},
-});
+const HOST = "127.0.0.1";
+// The test page's origin is known before the server starts, so the server can allow it as a
+// mobile `return` target (ALLOWED_ORIGINS), as a shop would configure its own origin.
+const port = await freePort();
+const server = await startServer(
+  loadConfig({
+    PORT: "0",
+    DATABASE_URL: "memory://",
+    ALLOWED_ORIGINS: `http://${HOST}:${port}`,
+  }),
+  { log: () => {} },
+);
 const target = new URL(server.url);
 
 let closing;
@@ -25,7 +35,6 @@ async function mountServer(ctx, next) {
   const url = new URL(ctx.url.slice(PREFIX.length) || "/", target);
   // The shop's reverse proxy speaks for the shop's origin.
   const headers = { ...ctx.req.headers, host: target.host };
-  if (headers.origin) headers.origin = target.origin;
   ctx.respond = false;
   await new Promise((resolve) => {
     const upstream = request(url, { method: ctx.method, headers }, (response) => {
@@ -42,7 +51,20 @@ async function mountServer(ctx, next) {
   });
 }
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 const config = browserTestConfig({
+  hostname: HOST,
+  port,
   tsconfig: new URL("./tsconfig.json", import.meta.url).pathname,
   files: ["widget-*.browser.test.ts"],
   middleware: [mountServer],

@@ -104,4 +104,98 @@ describe("the widget with the real server and the sandbox", () => {
     const stored = await (await fetch(`${PAY}/orders/${detail.merchant_uid}`)).json();
     expect(stored.status).to.equal("failed");
   });
+
+  it("a shopper who pays another amount on the checkout page gets forgery, and the order is marked forged", async () => {
+    const el = await mountButton('sku="chair-001"');
+
+    const failed = oneEvent(el, "iamport-pay-failure");
+    pressPay(el);
+    const approve = await checkoutButton("Approve");
+    const amount = approve.ownerDocument.querySelector<HTMLInputElement>("#amount");
+    if (!amount) throw new Error("the checkout page has no Amount field");
+    amount.value = "100";
+    approve.click();
+    const { detail } = await failed;
+
+    expect(detail.code).to.equal("forgery");
+    const stored = await (await fetch(`${PAY}/orders/${detail.merchant_uid}`)).json();
+    expect(stored.status).to.equal("forged");
+  });
+});
+
+/** Creates an order as the widget would, and lets the server's mobile return send us back. */
+async function returnFromMobile(
+  query: (order: { merchant_uid: string; amount: number }) => Promise<Record<string, string>>,
+) {
+  const created = await fetch(`${PAY}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ items: [{ sku: "mug-002", quantity: 1 }] }),
+  });
+  const order = (await created.json()) as { merchant_uid: string; amount: number };
+  const back = new URL(`${PAY}/payments/complete/mobile`, location.href);
+  for (const [name, value] of Object.entries(await query(order)))
+    back.searchParams.set(name, value);
+  back.searchParams.set("merchant_uid", order.merchant_uid);
+  back.searchParams.set("return", location.href);
+  // fetch follows the server's 303 back to this page; its final URL is where the shopper lands.
+  const landed = await fetch(back);
+  expect(landed.redirected, "the server redirected back").to.equal(true);
+  history.replaceState(null, "", landed.url);
+  return order;
+}
+
+describe("a mobile return through the real server", () => {
+  const ours = ["merchant_uid", "imp_uid", "imp_success", "error_code", "error_msg", "iamport_pay"];
+
+  afterEach(() => {
+    for (const el of Array.from(document.querySelectorAll("iamport-pay-button"))) {
+      el.parentElement?.remove();
+    }
+    const url = new URL(location.href);
+    for (const name of ours) url.searchParams.delete(name);
+    history.replaceState(null, "", url);
+  });
+
+  it("a payment made on the PG's page is reported as paid and the address bar is cleaned", async () => {
+    const order = await returnFromMobile(async ({ merchant_uid, amount }) => {
+      // The sandbox's control API stands in for the shopper paying on the PG's mobile page.
+      const paid = await fetch(`${PAY}/sandbox/control/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ merchant_uid, amount }),
+      });
+      const payment = (await paid.json()) as { imp_uid: string };
+      return { imp_uid: payment.imp_uid, imp_success: "true" };
+    });
+    const succeeded = new Promise<
+      Event & { detail: { merchant_uid: string; order: { status: string } } }
+    >((resolve) =>
+      document.addEventListener("iamport-pay-success", resolve as EventListener, { once: true }),
+    );
+
+    await mountButton('sku="mug-002"');
+    const { detail } = await succeeded;
+
+    expect(detail.merchant_uid).to.equal(order.merchant_uid);
+    expect(detail.order.status).to.equal("paid");
+    const url = new URL(location.href);
+    for (const name of ours) expect(url.searchParams.has(name), name).to.equal(false);
+  });
+
+  it("a shopper who closed the PG's page is reported as shopper_cancelled", async () => {
+    await returnFromMobile(async () => ({
+      imp_success: "false",
+      error_code: "F400",
+      error_msg: "[결제포기] 사용자가 결제를 취소하셨습니다",
+    }));
+    const failed = new Promise<Event & { detail: { code: string } }>((resolve) =>
+      document.addEventListener("iamport-pay-failure", resolve as EventListener, { once: true }),
+    );
+
+    await mountButton('sku="mug-002"');
+
+    expect((await failed).detail.code).to.equal("shopper_cancelled");
+    expect(new URL(location.href).searchParams.has("error_msg")).to.equal(false);
+  });
 });
