@@ -14,7 +14,7 @@ export type CheckoutAction = "approve" | "decline" | "close" | "vbank";
 /** UNCONFIRMED codes (README-notes.md): F400 the shopper gave up, F500 the PG refused. */
 export const SHOPPER_CANCELLED = {
   error_code: "F400",
-  error_msg: "[결제포기] 사용자가 결제를 취소하셨습니다",
+  error_msg: "사용자가 결제를 취소하셨습니다",
 } as const;
 export const PG_DECLINED = {
   error_code: "F500",
