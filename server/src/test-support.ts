@@ -1,0 +1,198 @@
+/**
+ * Test helpers: a database per test file (a fresh PostgreSQL database when DATABASE_URL is set,
+ * in-memory PGlite otherwise), a whole server in sandbox mode on a real port, and small clients
+ * for our API and the sandbox's control API.
+ */
+import { randomBytes } from "node:crypto";
+import type { Payment } from "@iamport-pay/shared";
+import postgres from "postgres";
+import { loadConfig } from "./config.js";
+import { orders, paymentClaims, paymentEvents } from "./db/schema.js";
+import type { LogLevel } from "./logger.js";
+import { type RunningServer, type StartOptions, startServer } from "./server.js";
+import type { HookEvent, Hooks } from "./verify.js";
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Tests on PostgreSQL isolate themselves in a database of their own, dropped afterwards. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  // Team rule: tests read DATABASE_URL (CI sets it), and use PGlite when it is unset.
+  const base = process.env.DATABASE_URL;
+  if (base === undefined || !/^postgres(ql)?:\/\//.test(base)) {
+    return { url: "memory://", drop: async () => {} };
+  }
+  const name = `server_test_${randomBytes(6).toString("hex")}`;
+  const admin = new URL(base);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  await sql.unsafe(`create database ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql.unsafe(`drop database if exists ${name} with (force)`);
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  fields: Record<string, unknown> | undefined;
+}
+
+export interface HookCall {
+  name: keyof Hooks;
+  event: HookEvent;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  logs: LogEntry[];
+  hookCalls: HookCall[];
+  /** Clears tables, the sandbox, logs and hook calls between tests. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
+  control(method: string, path: string, body?: unknown): Promise<Answer>;
+  createOrder(
+    items?: { sku: string; quantity: number }[],
+  ): Promise<{ merchant_uid: string; amount: number }>;
+  /** A payment made in the sandbox as a shopper would; `webhook: false` sends its webhook nowhere. */
+  pay(
+    merchantUid: string,
+    amount: number,
+    options?: Record<string, unknown> & { webhook?: boolean },
+  ): Promise<Payment>;
+  complete(impUid: string, merchantUid: string): Promise<Answer>;
+  webhook(body: Record<string, string>, form?: boolean): Promise<Answer>;
+  order(merchantUid: string): Promise<Record<string, unknown>>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test answers are read loosely, then asserted.
+  body: any;
+  text: string;
+}
+
+/** Nothing listens on port 9 (discard); webhooks sent there are lost, as on a bad day. */
+export const NOWHERE = "http://127.0.0.1:9/lost";
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const logs: LogEntry[] = [];
+  const hookCalls: HookCall[] = [];
+  const record =
+    (name: keyof Hooks) =>
+    (event: HookEvent): void => {
+      hookCalls.push({ name, event });
+    };
+  const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: database.url, ...env }), {
+    log: (level, message, fields) => logs.push({ level, message, fields }),
+    hooks: {
+      onPaid: record("onPaid"),
+      onVbankIssued: record("onVbankIssued"),
+      onCancelled: record("onCancelled"),
+      onForgery: record("onForgery"),
+      onDuplicate: record("onDuplicate"),
+    },
+    iamportTimeoutMs: 1_000,
+    ...options,
+  });
+
+  const request = async (
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      redirect: "manual",
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+  const api: TestServer["api"] = (method, path, body, headers) =>
+    request(method, `${server.url}${path}`, body, headers);
+  const control: TestServer["control"] = (method, path, body) =>
+    request(method, `${server.url}/sandbox/control${path}`, body);
+
+  return {
+    server,
+    url: server.url,
+    logs,
+    hookCalls,
+    api,
+    control,
+    async reset() {
+      await server.sandbox?.settled();
+      server.sandbox?.reset();
+      await server.db.drizzle.delete(paymentEvents);
+      await server.db.drizzle.delete(paymentClaims);
+      await server.db.drizzle.delete(orders);
+      logs.length = 0;
+      hookCalls.length = 0;
+    },
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+    async createOrder(items = [{ sku: "chair-001", quantity: 1 }]) {
+      const answer = await api("POST", "/orders", { items });
+      if (answer.status !== 201) throw new Error(`createOrder: ${answer.status} ${answer.text}`);
+      return answer.body;
+    },
+    async pay(merchantUid, amount, { webhook = true, ...rest } = {}) {
+      const answer = await control("POST", "/payments", {
+        merchant_uid: merchantUid,
+        amount,
+        ...(webhook ? {} : { notice_url: NOWHERE }),
+        ...rest,
+      });
+      if (answer.status !== 201) throw new Error(`pay: ${answer.status} ${answer.text}`);
+      await server.sandbox?.settled();
+      return answer.body;
+    },
+    complete: (impUid, merchantUid) =>
+      api("POST", "/payments/complete", { imp_uid: impUid, merchant_uid: merchantUid }),
+    webhook(body, form = false) {
+      return form
+        ? api("POST", "/iamport-webhook", new URLSearchParams(body).toString(), {
+            "content-type": "application/x-www-form-urlencoded",
+          })
+        : api("POST", "/iamport-webhook", body);
+    },
+    async order(merchantUid) {
+      const answer = await api("GET", `/orders/${merchantUid}`);
+      return answer.body;
+    },
+  };
+}

@@ -1,0 +1,343 @@
+// The verify rules, end to end: a whole server in sandbox mode on a real database, payments made
+// through the sandbox's control API, our answers read over HTTP.
+import type { Payment } from "@iamport-pay/shared";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./test-support.js";
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t?.close();
+});
+beforeEach(async () => {
+  await t.reset();
+});
+
+async function sandboxPayment(impUid: string): Promise<Payment> {
+  const answer = await t.control("GET", "/payments");
+  return (answer.body as Payment[]).find((p) => p.imp_uid === impUid)!;
+}
+
+const hooks = (name: string) => t.hookCalls.filter((call) => call.name === name);
+
+describe("completion by the client", () => {
+  it("marks a correctly paid order paid and calls onPaid once", async () => {
+    const order = await t.createOrder([{ sku: "chair-001", quantity: 2 }]);
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("success");
+    expect(answer.body.order).toMatchObject({
+      status: "paid",
+      amount: 129_800,
+      imp_uid: payment.imp_uid,
+    });
+    expect(hooks("onPaid")).toHaveLength(1);
+  });
+
+  it("answers a replayed completion with the same verdict and no second transition", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+    await t.complete(payment.imp_uid, order.merchant_uid);
+
+    const again = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(again.body.status).toBe("success");
+    expect(hooks("onPaid")).toHaveLength(1);
+  });
+
+  it("reports a failed payment as failed and lets a later payment for the order succeed", async () => {
+    const order = await t.createOrder();
+    const failed = await t.pay(order.merchant_uid, order.amount, {
+      status: "failed",
+      webhook: false,
+    });
+
+    expect((await t.complete(failed.imp_uid, order.merchant_uid)).body.status).toBe("failed");
+
+    const retry = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+    const answer = await t.complete(retry.imp_uid, order.merchant_uid);
+    expect(answer.body.status).toBe("success");
+    expect(answer.body.order.imp_uid).toBe(retry.imp_uid);
+  });
+
+  it("answers 404 payment_not_found for an imp_uid Iamport does not know", async () => {
+    const order = await t.createOrder();
+    const answer = await t.complete("imp_000000000000", order.merchant_uid);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ status: "error", code: "payment_not_found" });
+  });
+});
+
+describe("forgery", () => {
+  it("cancels a payment of the wrong amount, marks the order forged and answers 400 forgery", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, 100, { webhook: false });
+
+    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.status).toBe("forgery");
+    expect((await t.order(order.merchant_uid)).status).toBe("forged");
+    expect((await sandboxPayment(payment.imp_uid)).status).toBe("cancelled");
+    expect(hooks("onForgery")).toHaveLength(1);
+    expect(hooks("onForgery")[0]!.event).toMatchObject({ cancelled: true });
+    expect(hooks("onPaid")).toHaveLength(0);
+  });
+
+  it("treats the right number in another currency as forgery", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, {
+      currency: "JPY",
+      webhook: false,
+    });
+
+    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.status).toBe("forgery");
+    expect((await sandboxPayment(payment.imp_uid)).status).toBe("cancelled");
+  });
+
+  it("refuses a cheap payment claimed for an expensive order and leaves that order pending", async () => {
+    const cheap = await t.createOrder([{ sku: "mug-002", quantity: 1 }]);
+    const expensive = await t.createOrder([{ sku: "chair-001", quantity: 3 }]);
+    const payment = await t.pay(cheap.merchant_uid, cheap.amount, { webhook: false });
+
+    const answer = await t.complete(payment.imp_uid, expensive.merchant_uid);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ status: "error", code: "order_mismatch" });
+    expect((await t.order(expensive.merchant_uid)).status).toBe("pending");
+    // The payment still counts for the order it really paid.
+    expect((await t.order(cheap.merchant_uid)).status).toBe("paid");
+  });
+
+  it("cancels the forged payment once however many calls report it", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, 1, { webhook: false });
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? t.complete(payment.imp_uid, order.merchant_uid)
+          : t.webhook({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid }),
+      ),
+    );
+
+    expect(answers.every((a) => a.status === 400 || a.status === 200)).toBe(true);
+    const calls = (await t.control("GET", "/calls")).body as { path: string }[];
+    expect(calls.filter((call) => call.path.endsWith("/payments/cancel"))).toHaveLength(1);
+    expect(hooks("onForgery")).toHaveLength(1);
+  });
+});
+
+describe("webhooks", () => {
+  it("settle an order on their own, sent as JSON", async () => {
+    const order = await t.createOrder();
+    await t.pay(order.merchant_uid, order.amount);
+
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+    const deliveries = (await t.control("GET", "/webhooks")).body as { response_status: number }[];
+    expect(deliveries.map((d) => d.response_status)).toEqual([200]);
+  });
+
+  it("accept a form-encoded body and take nothing from it but imp_uid", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, {
+      status: "failed",
+      webhook: false,
+    });
+
+    // The body claims "paid"; Iamport says failed.
+    const answer = await t.webhook(
+      { imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid, status: "paid" },
+      true,
+    );
+
+    expect(answer.status).toBe(200);
+    expect((await t.order(order.merchant_uid)).status).toBe("failed");
+  });
+
+  it("answer 200 for a payment that is not ours, so Iamport's console test succeeds", async () => {
+    const payment = await t.pay("someone-elses-order", 1000, { webhook: false });
+
+    const answer = await t.webhook({
+      imp_uid: payment.imp_uid,
+      merchant_uid: "someone-elses-order",
+      status: "paid",
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("ignored");
+  });
+
+  it("never move an order backwards when a stale or replayed one arrives", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, {
+      pay_method: "vbank",
+      status: "ready",
+    });
+    await t.control("POST", `/payments/${payment.imp_uid}/deposit`);
+    await t.server.sandbox!.settled();
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+
+    const replay = await t.webhook({
+      imp_uid: payment.imp_uid,
+      merchant_uid: order.merchant_uid,
+      status: "ready",
+    });
+
+    expect(replay.status).toBe(200);
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+    expect(hooks("onVbankIssued")).toHaveLength(1);
+    expect(hooks("onPaid")).toHaveLength(1);
+  });
+});
+
+describe("virtual accounts", () => {
+  it("store the issued account, then turn paid when the deposit lands", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, {
+      pay_method: "vbank",
+      status: "ready",
+      webhook: false,
+    });
+
+    const issued = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(issued.body.status).toBe("vbankIssued");
+    expect(issued.body.order.vbank).toMatchObject({
+      number: payment.vbank_num,
+      bank_name: payment.vbank_name,
+    });
+    expect(issued.body.order.vbank.due).toBe(new Date(payment.vbank_date * 1000).toISOString());
+
+    await t.control("POST", `/payments/${payment.imp_uid}/deposit`);
+    await t.webhook({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
+
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+    expect(hooks("onVbankIssued")).toHaveLength(1);
+    expect(hooks("onPaid")).toHaveLength(1);
+  });
+});
+
+describe("refunds from Iamport's console", () => {
+  it("mark the order cancelled on a full refund", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount);
+
+    await t.control("POST", `/payments/${payment.imp_uid}/cancel`, {});
+    await t.server.sandbox!.settled();
+
+    expect(await t.order(order.merchant_uid)).toMatchObject({
+      status: "cancelled",
+      cancel_amount: order.amount,
+    });
+    expect(hooks("onCancelled")).toHaveLength(1);
+  });
+
+  it("keep the refunded amount of each partial cancel", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount);
+
+    await t.control("POST", `/payments/${payment.imp_uid}/cancel`, { amount: 10_000 });
+    await t.server.sandbox!.settled();
+    expect(await t.order(order.merchant_uid)).toMatchObject({
+      status: "cancelled",
+      cancel_amount: 10_000,
+    });
+
+    await t.control("POST", `/payments/${payment.imp_uid}/cancel`, { amount: 5_000 });
+    await t.server.sandbox!.settled();
+    expect(await t.order(order.merchant_uid)).toMatchObject({
+      status: "cancelled",
+      cancel_amount: 15_000,
+    });
+    expect(hooks("onCancelled")).toHaveLength(2);
+  });
+});
+
+describe("a second payment for a paid order", () => {
+  it("is refunded through Iamport as a duplicate while the first stays", async () => {
+    const order = await t.createOrder();
+    const first = await t.pay(order.merchant_uid, order.amount);
+    const second = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => t.complete(second.imp_uid, order.merchant_uid)),
+    );
+
+    expect(answers.map((a) => a.body.status)).toEqual(Array(10).fill("duplicate"));
+    expect((await sandboxPayment(second.imp_uid)).status).toBe("cancelled");
+    expect((await sandboxPayment(first.imp_uid)).status).toBe("paid");
+    expect(await t.order(order.merchant_uid)).toMatchObject({
+      status: "paid",
+      imp_uid: first.imp_uid,
+    });
+    expect(hooks("onDuplicate")).toHaveLength(1);
+  });
+});
+
+describe("Iamport outages", () => {
+  it("answer 503 and leave the order as it was, and a later call settles it", async () => {
+    const order = await t.createOrder();
+    await t.control("POST", "/faults", { target: "payments", mode: "error" });
+    const payment = await t.pay(order.merchant_uid, order.amount);
+
+    const during = await t.complete(payment.imp_uid, order.merchant_uid);
+    const webhook = await t.webhook({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid });
+
+    expect(during.status).toBe(503);
+    expect(during.body).toMatchObject({ status: "error", code: "iamport_unavailable" });
+    expect(webhook.status).toBe(503);
+    expect((await t.order(order.merchant_uid)).status).toBe("pending");
+
+    await t.control("DELETE", "/faults");
+    const after = await t.complete(payment.imp_uid, order.merchant_uid);
+    expect(after.body.status).toBe("success");
+  });
+
+  it("answer 503 within the timeout when Iamport hangs", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+    await t.control("POST", "/faults", { target: "payments", mode: "hang" });
+
+    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+    await t.control("DELETE", "/faults");
+
+    expect(answer.status).toBe(503);
+    expect((await t.order(order.merchant_uid)).status).toBe("pending");
+  });
+});
+
+describe("completion and webhook racing", () => {
+  it("gives exactly one transition and one hook call per order across hundreds of calls", async () => {
+    const orders = await Promise.all(Array.from({ length: 20 }, () => t.createOrder()));
+    const payments = await Promise.all(
+      orders.map((o) => t.pay(o.merchant_uid, o.amount, { webhook: false })),
+    );
+
+    const calls = orders.flatMap((order, i) => {
+      const impUid = payments[i]!.imp_uid;
+      return Array.from({ length: 16 }, (_, n) =>
+        n % 2
+          ? t.complete(impUid, order.merchant_uid)
+          : t.webhook({ imp_uid: impUid, merchant_uid: order.merchant_uid }),
+      );
+    });
+    const answers = await Promise.all(calls);
+
+    expect(answers).toHaveLength(320);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const paid = hooks("onPaid").map((call) => call.event.order.merchant_uid);
+    expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
+    const transitions = t.logs.filter((entry) => entry.message === "order updated");
+    expect(transitions).toHaveLength(20);
+  });
+});
