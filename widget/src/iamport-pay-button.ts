@@ -78,15 +78,15 @@ export class IamportPayButton extends LitElement {
   #prefetchCleanup: (() => void) | undefined;
   #started = false;
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#start();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#prefetchCleanup?.();
     this.#started = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#start();
   }
 
   protected override willUpdate(): void {

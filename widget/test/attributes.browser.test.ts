@@ -143,6 +143,23 @@ describe("attributes and properties", () => {
     }
   });
 
+  it('redirect="auto" on a mobile browser hands Iamport an m_redirect_url', async () => {
+    Object.defineProperty(navigator, "userAgentData", {
+      value: { mobile: true },
+      configurable: true,
+    });
+    try {
+      const server = fakeServer();
+      const el = await mount(
+        `<iamport-pay-button server="${server.url}" sku="chair-001"></iamport-pay-button>`,
+      );
+      const { param } = await payAndLog(el, server);
+      expect(param?.m_redirect_url).to.be.a("string");
+    } finally {
+      delete (navigator as { userAgentData?: unknown }).userAgentData;
+    }
+  });
+
   it("disabled disables the inner button, and pay() refuses", async () => {
     const el = await mount(
       `<iamport-pay-button server="${fakeServer().url}" sku="chair-001" disabled></iamport-pay-button>`,
