@@ -332,7 +332,7 @@ describe("secrets", () => {
   it("never appear in logs or answers, whatever happens", async () => {
     const secret = "top-secret-7f3a9c1d";
     const sandbox = createSandbox({ impKey: "merchant_key", impSecret: secret });
-    const viaSandbox = (input: RequestInfo | URL, init?: RequestInit) =>
+    const viaSandbox = (input: string | URL | Request, init?: RequestInit) =>
       Promise.resolve(sandbox.app.request(String(input), init));
     const lines: string[] = [];
     const build = (clientSecret: string) =>
@@ -371,7 +371,7 @@ describe("secrets", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ merchant_uid: created.merchant_uid, amount: 12_000 }),
     });
-    const payment = await made.json();
+    const payment = (await made.json()) as { imp_uid: string };
     await call(app, "/payments/complete", {
       imp_uid: payment.imp_uid,
       merchant_uid: created.merchant_uid,
