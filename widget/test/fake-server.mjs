@@ -74,6 +74,11 @@ export async function fakeServer(ctx, next) {
     ctx.body = FAKE_SDK;
     return;
   }
+  if (ctx.path === "/empty-sdk.js") {
+    ctx.type = "application/javascript";
+    ctx.body = "/* loads, but defines no window.IMP */";
+    return;
+  }
   const logMatch = /^\/api-log\/([^/]+)$/.exec(ctx.path);
   if (logMatch) return send(ctx, 200, logs.get(logMatch[1]) ?? []);
 

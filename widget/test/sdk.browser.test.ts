@@ -47,4 +47,20 @@ describe("loading Iamport's SDK", () => {
     inner(el).click();
     expect((await again).detail.code).to.equal("sdk_load_failed");
   });
+
+  it("a script that loads but defines no window.IMP is an SDK load failure too", async () => {
+    // Before mounting: the element may prefetch the script as soon as it is connected.
+    const imp = page.IMP;
+    delete page.IMP;
+
+    try {
+      const el = await mount(`<iamport-pay-button server="${fakeServer().url}" sku="chair-001"
+        imp-code="imp10000001" sdk-url="/empty-sdk.js"></iamport-pay-button>`);
+      const failed = oneEvent(el, "iamport-pay-failure");
+      inner(el).click();
+      expect((await failed).detail.code).to.equal("sdk_load_failed");
+    } finally {
+      page.IMP = imp;
+    }
+  });
 });
