@@ -22,53 +22,41 @@ const databaseUrl = z
     "expected memory://, postgres://…, file://… or a directory path",
   );
 
-const EnvSchema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    DATABASE_URL: databaseUrl.optional(),
-    IMP_CODE: z
-      .string()
-      .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
-      .default(sandboxDefaults.impCode),
-    IMP_KEY: z.string().min(1).optional(),
-    IMP_SECRET: z.string().min(1).optional(),
-    IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
-    CATALOG: z.string().min(1).optional(),
-    ALLOWED_ORIGINS: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined || value.trim() === "") return [];
-        const origins: string[] = [];
-        for (const part of value
-          .split(",")
-          .map((p) => p.trim())
-          .filter(Boolean)) {
-          const parsed = origin.safeParse(part);
-          if (!parsed.success) {
-            ctx.addIssue({ code: "custom", message: `"${part}" is not an http(s) origin` });
-            return z.NEVER;
-          }
-          origins.push(parsed.data);
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: databaseUrl.optional(),
+  IMP_CODE: z
+    .string()
+    .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
+    .default(sandboxDefaults.impCode),
+  IMP_KEY: z.string().min(1).optional(),
+  IMP_SECRET: z.string().min(1).optional(),
+  IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CATALOG: z.string().min(1).optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return [];
+      const origins: string[] = [];
+      for (const part of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const parsed = origin.safeParse(part);
+        if (!parsed.success) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not an http(s) origin` });
+          return z.NEVER;
         }
-        return origins;
-      }),
-    CANCEL_FORGED: booleanString(true),
-    PREPARE: booleanString(false),
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  })
-  .superRefine((env, ctx) => {
-    // Half a key pair is a typo, not a wish for sandbox mode: refuse it.
-    if ((env.IMP_KEY === undefined) !== (env.IMP_SECRET === undefined)) {
-      const missing = env.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
-      ctx.addIssue({
-        code: "custom",
-        path: [missing],
-        message: "set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)",
-      });
-    }
-  });
+        origins.push(parsed.data);
+      }
+      return origins;
+    }),
+  CANCEL_FORGED: booleanString(true),
+  PREPARE: booleanString(false),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+});
 
 export interface Config {
   port: number;
@@ -103,11 +91,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     Object.keys(EnvSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
   );
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.map(String).join(".") || "environment";
-      return `${name}: ${issue.message}`;
-    });
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `${issue.path.map(String).join(".") || "environment"}: ${issue.message}`,
+      );
+  // Half a key pair is a typo, not a wish for sandbox mode: refuse it.
+  if ((cleaned.IMP_KEY === undefined) !== (cleaned.IMP_SECRET === undefined)) {
+    const missing = cleaned.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
+    problems.push(`${missing}: set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)`);
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
   const e = parsed.data;

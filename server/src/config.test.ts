@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("runs in sandbox mode with the defaults of design.md when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8787,
+      databaseUrl: undefined,
+      impCode: "imp12345678",
+      sandboxMode: true,
+      iamportApiUrl: undefined,
+      allowedOrigins: [],
+      cancelForged: true,
+      prepare: false,
+    });
+  });
+
+  it("leaves sandbox mode when a key pair is given, and reads every variable", () => {
+    const config = loadConfig({
+      PORT: "0",
+      DATABASE_URL: "postgres://u@db:5432/shop",
+      IMP_CODE: "imp87654321",
+      IMP_KEY: "key",
+      IMP_SECRET: "secret",
+      IAMPORT_API_URL: "https://iamport.example/",
+      CATALOG: "./catalog.json",
+      ALLOWED_ORIGINS: "https://shop.example.com, https://m.shop.example.com/",
+      CANCEL_FORGED: "false",
+      PREPARE: "true",
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      sandboxMode: false,
+      impKey: "key",
+      iamportApiUrl: "https://iamport.example",
+      allowedOrigins: ["https://shop.example.com", "https://m.shop.example.com"],
+      cancelForged: false,
+      prepare: true,
+    });
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ PORT: "", IMP_KEY: "", IMP_SECRET: "" }).sandboxMode).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ IMP_CODE: "imp123" }, "IMP_CODE"],
+    [{ IMP_KEY: "key" }, "IMP_SECRET"],
+    [{ IMP_SECRET: "secret" }, "IMP_KEY"],
+    [{ IAMPORT_API_URL: "ftp://x" }, "IAMPORT_API_URL"],
+    [{ ALLOWED_ORIGINS: "shop.example.com" }, "ALLOWED_ORIGINS"],
+    [{ CANCEL_FORGED: "maybe" }, "CANCEL_FORGED"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+  ])("refuses %o with one line naming %s", (env, name) => {
+    expect(() => loadConfig(env)).toThrowError(
+      new RegExp(`^Invalid configuration: .*${name}: [^\\n]+$`),
+    );
+  });
+
+  it("names every bad variable at once and never echoes a value", () => {
+    let message = "";
+    try {
+      loadConfig({ PORT: "x", IMP_SECRET: "hunter2-secret", IMP_CODE: "nope" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("PORT");
+    expect(message).toContain("IMP_CODE");
+    expect(message).toContain("IMP_KEY");
+    expect(message).not.toContain("hunter2-secret");
+    expect(message).not.toContain("\n");
+  });
+});
