@@ -393,3 +393,83 @@ describe("secrets", () => {
     await sandbox.close();
   });
 });
+
+describe("options of createApp", () => {
+  // The same database and sandbox as the server under test, through another app.
+  const appWith = (options: { prepare?: boolean; cancelForged?: boolean }) =>
+    createApp({
+      db: t.server.db,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+        timeoutMs: 1_000,
+      }),
+      catalog: demoCatalog,
+      impCode: "imp12345678",
+      sdkUrl: "https://cdn.iamport.kr/v1/iamport.js",
+      log: () => {},
+      hooks: { onForgery: (event) => void forgeries.push(event.cancelled) },
+      ...options,
+    });
+  const forgeries: boolean[] = [];
+  const post = (app: ReturnType<typeof createApp>, path: string, body: unknown) =>
+    app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("registers each order's amount with Iamport when prepare is on", async () => {
+    const created = await post(appWith({ prepare: true }), "/orders", {
+      items: [{ sku: "lamp-003", quantity: 2 }],
+    });
+    const order = (await created.json()) as { merchant_uid: string };
+
+    const token = await createIamportClient({
+      baseUrl: `${t.url}/sandbox`,
+      key: "sandbox_key",
+      secret: "sandbox_secret",
+    }).getToken();
+    const prepared = await fetch(`${t.url}/sandbox/payments/prepare/${order.merchant_uid}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+    expect(created.status).toBe(201);
+    expect(((await prepared.json()) as { response: unknown }).response).toMatchObject({
+      merchant_uid: order.merchant_uid,
+      amount: 77_000,
+    });
+  });
+
+  it("stores no order when Iamport cannot register the amount", async () => {
+    await t.control("POST", "/faults", { target: "prepare", mode: "error" });
+    const created = await post(appWith({ prepare: true }), "/orders", {
+      items: [{ sku: "lamp-003", quantity: 1 }],
+    });
+    await t.control("DELETE", "/faults");
+
+    expect(created.status).toBe(503);
+    expect(await storedOrders()).toBe(0);
+  });
+
+  it("marks a forgery but leaves the payment alone when cancelForged is off", async () => {
+    forgeries.length = 0;
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, 10, { webhook: false });
+
+    const answer = await post(appWith({ cancelForged: false }), "/payments/complete", {
+      imp_uid: payment.imp_uid,
+      merchant_uid: order.merchant_uid,
+    });
+
+    expect(answer.status).toBe(400);
+    expect((await t.order(order.merchant_uid)).status).toBe("forged");
+    const payments = (await t.control("GET", "/payments")).body as {
+      imp_uid: string;
+      status: string;
+    }[];
+    expect(payments.find((p) => p.imp_uid === payment.imp_uid)!.status).toBe("paid");
+    expect(forgeries).toEqual([false]);
+  });
+});

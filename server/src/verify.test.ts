@@ -2,7 +2,9 @@
 // through the sandbox's control API, our answers read over HTTP.
 import type { Payment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { IamportClient } from "./iamport-client.js";
 import { startTestServer, type TestServer } from "./test-support.js";
+import { verifyPayment } from "./verify.js";
 
 let t: TestServer;
 
@@ -339,5 +341,52 @@ describe("completion and webhook racing", () => {
     expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
     const transitions = t.logs.filter((entry) => entry.message === "order updated");
     expect(transitions).toHaveLength(20);
+  });
+});
+
+describe("stale reads", () => {
+  // Iamport's answers can cross in flight: a read started before a deposit or refund may land
+  // after a newer one was applied. A fixed client plays that older answer.
+  const replaying = (payment: Payment): IamportClient => ({
+    getPayment: async () => payment,
+    cancelPayment: async () => {
+      throw new Error("not expected");
+    },
+    preparePayment: async () => {
+      throw new Error("not expected");
+    },
+    getToken: async () => "token",
+  });
+  const verifyWith = (payment: Payment) =>
+    verifyPayment(
+      { db: t.server.db, iamport: replaying(payment), cancelForged: true, log: () => {} },
+      { source: "reconcile", impUid: payment.imp_uid },
+    );
+
+  it("never move a paid order back to ready or failed", async () => {
+    const order = await t.createOrder();
+    const paid = await t.pay(order.merchant_uid, order.amount);
+
+    const asReady = await verifyWith({ ...paid, status: "ready" });
+    const asFailed = await verifyWith({ ...paid, status: "failed" });
+
+    expect([asReady.status, asFailed.status]).toEqual(["success", "success"]);
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+  });
+
+  it("never undo a refund, nor shrink the refunded amount", async () => {
+    const order = await t.createOrder();
+    const paid = await t.pay(order.merchant_uid, order.amount);
+    await t.control("POST", `/payments/${paid.imp_uid}/cancel`, { amount: 20_000 });
+    await t.server.sandbox!.settled();
+
+    await verifyWith(paid);
+    await verifyWith({ ...paid, cancel_amount: 10_000 });
+
+    expect(await t.order(order.merchant_uid)).toMatchObject({
+      status: "cancelled",
+      cancel_amount: 20_000,
+    });
+    expect(hooks("onCancelled")).toHaveLength(1);
   });
 });

@@ -1,0 +1,122 @@
+// startServer as `pnpm start` composes it: sandbox mode with the demo shop, production mode with
+// real keys (here pointed at a standalone sandbox), and a graceful close.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createSandbox, type Sandbox } from "@iamport-pay/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./test-support.js";
+
+describe("sandbox mode", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("says so in the log, mounts the sandbox and serves the demo shop", async () => {
+    const banner = t.logs.find((entry) => entry.message.startsWith("SANDBOX MODE"));
+    const shop = await t.api("GET", "/");
+    const sdk = await t.api("GET", "/sandbox/iamport.payment.js");
+    const catalog = await t.api("GET", "/demo/catalog.json");
+
+    expect(banner).toBeDefined();
+    expect(shop.status).toBe(200);
+    expect(shop.text).toContain("<iamport-pay-button");
+    expect(sdk.status).toBe(200);
+    expect(catalog.body.map((p: { sku: string }) => p.sku)).toContain("chair-001");
+  });
+
+  it("lists orders with their verify history for the sandbox console", async () => {
+    const order = await t.createOrder();
+    await t.pay(order.merchant_uid, order.amount);
+
+    const answer = await t.api("GET", "/sandbox-console/orders.json");
+
+    expect(answer.body[0].order).toMatchObject({
+      merchant_uid: order.merchant_uid,
+      status: "paid",
+    });
+    expect(answer.body[0].events[0]).toMatchObject({
+      source: "webhook",
+      iamport_status: "paid",
+      decision: "paid",
+    });
+  });
+
+  it("finishes a request in flight when closed, then stops listening", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+    await t.control("POST", "/faults", { target: "payments", mode: "latency", ms: 300 });
+
+    const inFlight = t.complete(payment.imp_uid, order.merchant_uid);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = t.close();
+    const answer = await inFlight;
+    await closed;
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("success");
+    await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe("production mode (keys given)", () => {
+  let sandbox: Sandbox;
+  let sandboxUrl: string;
+  let stopSandbox: () => Promise<void>;
+  let t: TestServer;
+
+  beforeAll(async () => {
+    sandbox = createSandbox({ impKey: "live_key", impSecret: "live_secret" });
+    const listener = serve({ fetch: sandbox.app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
+    await new Promise<void>((resolve) => listener.once("listening", () => resolve()));
+    sandboxUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    stopSandbox = () =>
+      new Promise((resolve) => {
+        listener.closeAllConnections();
+        listener.close(() => resolve());
+      });
+    t = await startTestServer({
+      IMP_KEY: "live_key",
+      IMP_SECRET: "live_secret",
+      IAMPORT_API_URL: sandboxUrl,
+      IMP_CODE: "imp00000001",
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sandbox?.close();
+    await stopSandbox?.();
+  });
+
+  it("mounts no sandbox, no demo, and points widgets at Iamport's SDK", async () => {
+    const config = await t.api("GET", "/config");
+    expect(config.body).toEqual({
+      impCode: "imp00000001",
+      sdkUrl: "https://cdn.iamport.kr/v1/iamport.js",
+      sandbox: false,
+    });
+    expect((await t.api("GET", "/sandbox/iamport.payment.js")).status).toBe(404);
+    expect((await t.api("GET", "/sandbox-console/orders.json")).status).toBe(404);
+    expect(t.logs.some((entry) => entry.message.startsWith("SANDBOX MODE"))).toBe(false);
+  });
+
+  it("refuses a payment Iamport marks as a sandbox payment", async () => {
+    const order = await t.createOrder();
+    const made = await fetch(`${sandboxUrl}/control/payments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ merchant_uid: order.merchant_uid, amount: order.amount }),
+    });
+    const payment = (await made.json()) as { imp_uid: string; sandbox: boolean };
+
+    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+
+    expect(payment.sandbox).toBe(true);
+    expect(answer.status).toBe(400);
+    expect((await t.order(order.merchant_uid)).status).toBe("pending");
+  });
+});
