@@ -140,6 +140,7 @@ export async function startTestServer(
     }
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
+  let closing: Promise<void> | undefined;
   const api: TestServer["api"] = (method, path, body, headers) =>
     request(method, `${server.url}${path}`, body, headers);
   const control: TestServer["control"] = (method, path, body) =>
@@ -161,9 +162,12 @@ export async function startTestServer(
       logs.length = 0;
       hookCalls.length = 0;
     },
-    async close() {
-      await server.close();
-      await database.drop();
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await database.drop();
+      })();
+      return closing;
     },
     async createOrder(items = [{ sku: "chair-001", quantity: 1 }]) {
       const answer = await api("POST", "/orders", { items });
