@@ -54,6 +54,8 @@ export interface HookCall {
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** memory:// or the PostgreSQL database made for this file. */
+  databaseUrl: string;
   logs: LogEntry[];
   hookCalls: HookCall[];
   /** Clears tables, the sandbox, logs and hook calls between tests. */
@@ -112,7 +114,6 @@ export async function startTestServer(
       onForgery: record("onForgery"),
       onDuplicate: record("onDuplicate"),
     },
-    iamportTimeoutMs: 1_000,
     ...options,
   });
 
@@ -149,6 +150,7 @@ export async function startTestServer(
   return {
     server,
     url: server.url,
+    databaseUrl: database.url,
     logs,
     hookCalls,
     api,

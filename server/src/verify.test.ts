@@ -2,11 +2,15 @@
 // through the sandbox's control API, our answers read over HTTP.
 import type { Payment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { IamportClient } from "./iamport-client.js";
+import { createApp } from "./app.js";
+import { demoCatalog } from "./catalog.js";
+import { openDb } from "./db/open.js";
+import { createIamportClient, type IamportClient } from "./iamport-client.js";
 import { startTestServer, type TestServer } from "./test-support.js";
 import { verifyPayment } from "./verify.js";
 
 let t: TestServer;
+const isPostgres = () => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -306,11 +310,30 @@ describe("Iamport outages", () => {
   });
 
   it("answer 503 within the timeout when Iamport hangs", async () => {
+    // Another app on the same database and sandbox, with a short Iamport timeout.
+    const app = createApp({
+      db: t.server.db,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+        timeoutMs: 300,
+        retryDelayMs: 10,
+      }),
+      catalog: demoCatalog,
+      impCode: "imp12345678",
+      sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      log: () => {},
+    });
     const order = await t.createOrder();
     const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
     await t.control("POST", "/faults", { target: "payments", mode: "hang" });
 
-    const answer = await t.complete(payment.imp_uid, order.merchant_uid);
+    const answer = await app.request("/payments/complete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid }),
+    });
     await t.control("DELETE", "/faults");
 
     expect(answer.status).toBe(503);
@@ -341,6 +364,56 @@ describe("completion and webhook racing", () => {
     expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
     const transitions = t.logs.filter((entry) => entry.message === "order updated");
     expect(transitions).toHaveLength(20);
+  });
+});
+
+describe("two servers on one PostgreSQL database", () => {
+  // PGlite has one connection in one process; this needs real PostgreSQL (CI sets DATABASE_URL).
+  it.runIf(isPostgres())("still give one transition and one hook call per order", async () => {
+    const second = await openDb(t.databaseUrl);
+    const paidBySecond: string[] = [];
+    const other = createApp({
+      db: second,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+      }),
+      catalog: demoCatalog,
+      impCode: "imp12345678",
+      sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      log: () => {},
+      hooks: { onPaid: ({ order }) => void paidBySecond.push(order.merchant_uid) },
+    });
+    try {
+      const orders = await Promise.all(Array.from({ length: 10 }, () => t.createOrder()));
+      const payments = await Promise.all(
+        orders.map((o) => t.pay(o.merchant_uid, o.amount, { webhook: false })),
+      );
+
+      const answers = await Promise.all(
+        orders.flatMap((order, i) =>
+          Array.from({ length: 10 }, (_, n) => {
+            const body = { imp_uid: payments[i]!.imp_uid, merchant_uid: order.merchant_uid };
+            return n % 2
+              ? t.complete(body.imp_uid, body.merchant_uid).then((a) => a.status)
+              : Promise.resolve(
+                  other.request("/payments/complete", {
+                    method: "POST",
+                    headers: { "content-type": "application/json" },
+                    body: JSON.stringify(body),
+                  }),
+                ).then((a) => a.status);
+          }),
+        ),
+      );
+
+      expect(answers.every((status) => status === 200)).toBe(true);
+      const paid = [...hooks("onPaid").map((c) => c.event.order.merchant_uid), ...paidBySecond];
+      expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
+    } finally {
+      await second.close();
+    }
   });
 });
 
