@@ -417,6 +417,37 @@ describe("two servers on one PostgreSQL database", () => {
   });
 });
 
+describe("hooks", () => {
+  it("that throw are logged and do not change the answer or the order", async () => {
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+    const logged: string[] = [];
+
+    const result = await verifyPayment(
+      {
+        db: t.server.db,
+        iamport: createIamportClient({
+          baseUrl: `${t.url}/sandbox`,
+          key: "sandbox_key",
+          secret: "sandbox_secret",
+        }),
+        cancelForged: true,
+        hooks: {
+          onPaid: () => {
+            throw new Error("merchant bug");
+          },
+        },
+        log: (_level, message) => void logged.push(message),
+      },
+      { source: "client", impUid: payment.imp_uid, merchantUid: order.merchant_uid },
+    );
+
+    expect(result.status).toBe("success");
+    expect((await t.order(order.merchant_uid)).status).toBe("paid");
+    expect(logged).toContain("hook onPaid threw");
+  });
+});
+
 describe("stale reads", () => {
   // Iamport's answers can cross in flight: a read started before a deposit or refund may land
   // after a newer one was applied. A fixed client plays that older answer.
