@@ -193,7 +193,11 @@ function amountMatches(payment: Payment, order: OrderRow): boolean {
   );
 }
 
-/** Where each Iamport status may come from: states only move forward ("failed" is not final). */
+/**
+ * Where each Iamport status may come from: states only move forward ("failed" is not final).
+ * UNCONFIRMED: what Iamport reports when a virtual account's deadline passes unpaid; we never let
+ * `ready` fall back to `failed`, so such an order stays `ready` until it is cancelled.
+ */
 const forwardFrom: Record<Exclude<OrderStatus, "pending" | "forged">, OrderStatus[]> = {
   failed: ["pending"],
   ready: ["pending", "failed"],
@@ -354,6 +358,8 @@ async function handleForgery(
   if (!live) await recordEvent(db, input, { payment, decision: "mismatch_not_live" });
 
   let cancelled = false;
+  // UNCONFIRMED: whether Iamport cancels a `ready` (unpaid) virtual account; we cancel only money
+  // that moved, and a later `paid` read of the same payment cancels it then.
   const refundable = payment.status === "paid" && payment.cancel_amount < payment.amount;
   if (deps.cancelForged && refundable && (await claim(db, payment, "forgery_cancel"))) {
     try {
