@@ -1,0 +1,188 @@
+/** Renders a bench run as markdown: machine, figures per database, ceilings, widget, targets. */
+import type { LoadResult } from "./load.js";
+import type { ProfileSummary } from "./profile.js";
+import type { DatabaseResult } from "./run.js";
+import type { BundleSize, WidgetTimings } from "./widget.js";
+
+export interface Report {
+  date: string;
+  cores: number;
+  cpuModel: string;
+  node: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  seconds: number;
+  settings: Record<string, number>;
+  databases: DatabaseResult[];
+  ceilings:
+    | {
+        upstream: LoadResult;
+        upstreamCallsPerRequest: number;
+        sandbox: LoadResult;
+        trivial: LoadResult;
+      }
+    | undefined;
+  sizes: BundleSize[];
+  widget: WidgetTimings | undefined;
+  profile: ProfileSummary | undefined;
+}
+
+const LATENCY_MS = 40;
+const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+const rate = (r: LoadResult) => Math.round(r.perSecond).toLocaleString("en-US");
+const line = (r: LoadResult) =>
+  `${rate(r)}/s · p50 ${fixed(r.p50)} · p99 ${fixed(r.p99)} ms · ${r.errors} err`;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
+const verdict = (met: boolean) => (met ? "met" : "**missed**");
+const label = (kind: DatabaseResult["kind"]) => (kind === "postgres" ? "PostgreSQL" : "PGlite");
+
+export function renderReport(report: Report): string {
+  const out: string[] = [];
+  const dbs = report.databases;
+  const row = (name: string, cell: (d: DatabaseResult) => string) =>
+    out.push(`| ${name} | ${dbs.map(cell).join(" | ")} |`);
+  const envs = Object.entries({
+    BENCH_VERIFY_REQUESTS: report.settings.verify,
+    BENCH_SERIAL_REQUESTS: report.settings.serial,
+    BENCH_STORM_ORDERS: report.settings.storm,
+    BENCH_LATENCY_REQUESTS: report.settings.latency,
+    BENCH_CEILING_REQUESTS: report.settings.ceiling,
+    BENCH_WIDGET_RUNS: report.settings.widgetRuns,
+  })
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+
+  out.push("# iamport-pay benchmarks", "");
+  out.push(
+    `Machine: ${report.cores} cores (${report.cpuModel}), Node ${report.node}; load average ` +
+      `${report.loadBefore.map((n) => n.toFixed(2)).join(" / ")} before, ` +
+      `${report.loadAfter.map((n) => n.toFixed(2)).join(" / ")} after (1/5/15 min). ` +
+      `Load generator, server, sandbox and database share the machine. ${report.date}, ${report.seconds} s.`,
+    "",
+  );
+  out.push(
+    "Reproduce: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench` " +
+      `(PGlite only without DATABASE_URL; counts: \`${envs}\`)`,
+    "",
+  );
+
+  if (dbs.length) {
+    out.push("## Server (sandbox in its own process, latency as seen by autocannon)", "");
+    out.push(`| figure | ${dbs.map((d) => label(d.kind)).join(" | ")} |`);
+    out.push(`| --- | ${dbs.map(() => "---").join(" | ")} |`);
+    row("verify, 1 connection", (d) => line(d.serial));
+    row("verify, 16 connections", (d) => line(d.verify16));
+    row("verify, 64 connections", (d) => line(d.verify64));
+    if (report.ceilings) {
+      const upstream = report.ceilings.upstream.perSecond;
+      row(
+        "verify at 64 ÷ ceiling (a)",
+        (d) => `${Math.round((d.verify64.perSecond / upstream) * 100)} %`,
+      );
+    }
+    row("Iamport calls per verification", (d) => fixed(d.callsPerVerification, 2));
+    row("token requests (server lifetime)", (d) => String(d.tokenRequests));
+    row("order creation, 64 connections", (d) => line(d.orders));
+    row("webhook storm: completions (32 conn.)", (d) => line(d.storm.completions));
+    row("webhook storm: webhooks ×2 (32 conn.)", (d) => line(d.storm.webhooks));
+    row(
+      "storm outcome",
+      (d) =>
+        `${d.storm.orders - d.storm.notPaid}/${d.storm.orders} paid; ${d.storm.hooksNotOnce} hooks ≠ 1; ${d.storm.eventsNotOnce} paid events ≠ 1`,
+    );
+    row(
+      `verify behind a ${LATENCY_MS} ms Iamport (1 conn.)`,
+      (d) =>
+        `median ${fixed(d.latency.p50)} ms (${fixed(d.latency.p50 / LATENCY_MS, 2)} × ${LATENCY_MS}), ${fixed(d.latencyCallsPerVerification, 2)} calls/verify`,
+    );
+    row("server peak RSS (VmHWM)", (d) => `${d.peakRssMb} MB`);
+    out.push("");
+  }
+
+  if (report.ceilings) {
+    const c = report.ceilings;
+    out.push("## Ceilings (64 connections, same run)", "");
+    out.push("| ceiling | result |", "| --- | --- |");
+    out.push(
+      `| (a) upstream only: bare Hono + the server's Iamport client, one keep-alive GET /payments/{id} | ${line(c.upstream)} (${fixed(c.upstreamCallsPerRequest, 2)} GETs/request) |`,
+    );
+    out.push(`| (b) the sandbox's own GET /payments/{id} | ${line(c.sandbox)} |`);
+    out.push(`| (c) trivial JSON route, bare Hono | ${line(c.trivial)} |`, "");
+  }
+
+  if (report.sizes.length || report.widget) {
+    out.push("## Widget", "", "| figure | value |", "| --- | --- |");
+    for (const size of report.sizes) {
+      out.push(
+        `| ${size.file} | ${kb(size.raw)} raw · ${kb(size.gzip)} gzip · ${kb(size.brotli)} brotli |`,
+      );
+    }
+    const w = report.widget;
+    if (w) {
+      out.push(
+        `| script start → element defined (median of ${w.runs}) | ${fixed(w.scriptToDefined)} ms (${fixed(w.navigationToDefined)} ms after navigation start) |`,
+      );
+      out.push(
+        `| click → IMP.request_pay (median of ${w.runs}, SDK prefetched) | ${fixed(w.clickToRequestPay)} ms, of which POST /orders ${fixed(w.ordersRoundTrip)} ms; the rest ${fixed(w.clickOverhead)} ms |`,
+      );
+    }
+    out.push("");
+  }
+
+  out.push("## Targets", "", "| target | verdict |", "| --- | --- |");
+  for (const d of dbs) {
+    const errors =
+      d.serial.errors +
+      d.verify16.errors +
+      d.verify64.errors +
+      d.orders.errors +
+      d.storm.completions.errors +
+      d.storm.webhooks.errors +
+      d.latency.errors;
+    const lost = d.storm.notPaid + d.storm.hooksNotOnce + d.storm.eventsNotOnce;
+    out.push(`| ${label(d.kind)}: zero errors (${errors}) | ${verdict(errors === 0)} |`);
+    out.push(
+      `| ${label(d.kind)}: no lost or doubled transitions (${lost}) | ${verdict(lost === 0)} |`,
+    );
+    out.push(
+      `| ${label(d.kind)}: one token request whatever the load (${d.tokenRequests}) | ${verdict(d.tokenRequests === 1)} |`,
+    );
+    out.push(
+      `| ${label(d.kind)}: p99 < 50 ms at 16 connections (${fixed(d.verify16.p99)} ms) | ${verdict(d.verify16.p99 < 50)} |`,
+    );
+    out.push(
+      `| ${label(d.kind)}: median ≤ 1.1 × ${LATENCY_MS} ms behind a distant Iamport (${fixed(d.latency.p50)} ms) | ${verdict(d.latency.p50 <= 1.1 * LATENCY_MS)} |`,
+    );
+    if (report.ceilings && d.kind === "postgres") {
+      const ratio = d.verify64.perSecond / report.ceilings.upstream.perSecond;
+      out.push(
+        `| PostgreSQL: verify at 64 ≥ 50 % of ceiling (a) (${Math.round(ratio * 100)} %) | ${verdict(ratio >= 0.5)} |`,
+      );
+    }
+  }
+  const iife = report.sizes.find((s) => s.file.endsWith(".iife.js"));
+  if (iife)
+    out.push(`| widget IIFE < 12 kB gzip (${kb(iife.gzip)}) | ${verdict(iife.gzip < 12_000)} |`);
+  if (report.widget) {
+    const w = report.widget;
+    out.push(
+      `| click → request_pay < POST /orders round trip + 20 ms (${fixed(w.clickOverhead)} ms over it) | ${verdict(w.clickOverhead < 20)} |`,
+    );
+  }
+  out.push("");
+
+  if (report.profile) {
+    const p = report.profile;
+    out.push("## Profile: PostgreSQL server at 64 connections (`node --cpu-prof`)", "");
+    out.push(
+      `${p.busyMs} ms busy; ${p.file.replace(/^.*\/bench-results\//, "bench-results/")}`,
+      "",
+    );
+    out.push("| where (self time) | share |", "| --- | --- |");
+    for (const g of p.byGroup) out.push(`| ${g.group} | ${g.percent} % |`);
+    out.push("", "| busiest functions (self time) | share |", "| --- | --- |");
+    for (const f of p.topFunctions) out.push(`| \`${f.name}\` | ${f.percent} % |`);
+    out.push("");
+  }
+  return out.join("\n");
+}
