@@ -17,11 +17,14 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples: number[];
+  timeDeltas: number[];
 }
 
 export interface ProfileSummary {
   file: string;
-  /** Milliseconds the process was busy (not idle). */
+  /** The measured window: the load at the end of the profile. */
+  windowMs: number;
+  /** Milliseconds of that window the main thread was busy (not idle). */
   busyMs: number;
   byGroup: { group: string; percent: number }[];
   topFunctions: { name: string; percent: number }[];
@@ -45,19 +48,34 @@ function groupOf(url: string, functionName: string): string {
   return "other";
 }
 
-export async function summariseProfile(dir: string): Promise<ProfileSummary | undefined> {
+/**
+ * Summarises the newest profile in `dir`, counting only the last `windowMs` of it (the load; the
+ * process stops right after), so start-up work (tsx compiling, migrations) does not blur it.
+ */
+export async function summariseProfile(
+  dir: string,
+  windowMs: number,
+): Promise<ProfileSummary | undefined> {
   const files = (await readdir(dir)).filter((name) => name.endsWith(".cpuprofile"));
   const file = files.sort().pop();
   if (file === undefined) return undefined;
   const profile = JSON.parse(await readFile(join(dir, file), "utf8")) as CpuProfile;
-  const totalHits = profile.samples.length || 1;
-  const msPerHit = (profile.endTime - profile.startTime) / 1000 / totalHits;
+  // Self samples per node inside the window (times are microseconds).
+  const from = profile.endTime - windowMs * 1000;
+  const hitsOf = new Map<number, number>();
+  let time = profile.startTime;
+  profile.samples.forEach((nodeId, i) => {
+    time += profile.timeDeltas[i] ?? 0;
+    if (time >= from) hitsOf.set(nodeId, (hitsOf.get(nodeId) ?? 0) + 1);
+  });
+  const sampled = [...hitsOf.values()].reduce((a, b) => a + b, 0) || 1;
+  const msPerHit = Math.min(windowMs, (profile.endTime - profile.startTime) / 1000) / sampled;
 
   const groups = new Map<string, number>();
   const functions = new Map<string, number>();
   let busyHits = 0;
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = hitsOf.get(node.id) ?? 0;
     if (hits === 0) continue;
     const { url, functionName, lineNumber } = node.callFrame;
     const group = groupOf(url, functionName);
@@ -75,6 +93,7 @@ export async function summariseProfile(dir: string): Promise<ProfileSummary | un
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
   return {
     file: join(dir, file),
+    windowMs: Math.round(windowMs),
     busyMs: Math.round(busyHits * msPerHit),
     byGroup: top(groups, 10).map(([group, hits]) => ({ group, percent: percent(hits) })),
     topFunctions: top(functions, 10).map(([name, hits]) => ({ name, percent: percent(hits) })),

@@ -24,7 +24,8 @@ export interface Report {
     | undefined;
   sizes: BundleSize[];
   widget: WidgetTimings | undefined;
-  profile: ProfileSummary | undefined;
+  widgetError: string | undefined;
+  profile: (ProfileSummary & { load: LoadResult }) | undefined;
 }
 
 const LATENCY_MS = 40;
@@ -126,6 +127,7 @@ export function renderReport(report: Report): string {
         `| click → IMP.request_pay (median of ${w.runs}, SDK prefetched) | ${fixed(w.clickToRequestPay)} ms, of which POST /orders ${fixed(w.ordersRoundTrip)} ms; the rest ${fixed(w.clickOverhead)} ms |`,
       );
     }
+    if (report.widgetError) out.push(`| Chromium timings | failed: ${report.widgetError} |`);
     out.push("");
   }
 

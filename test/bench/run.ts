@@ -331,7 +331,7 @@ async function ceilings(sandbox: Service) {
 async function profilePostgres(
   sandbox: Service,
   base: string,
-): Promise<ProfileSummary | undefined> {
+): Promise<(ProfileSummary & { load: LoadResult }) | undefined> {
   const dir = `${repoRoot}bench-results/profile`;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -341,16 +341,18 @@ async function profilePostgres(
       "--cpu-prof",
       `--cpu-prof-dir=${dir}`,
     ]);
+    let measured: LoadResult;
     try {
       const { payments } = await ordersAndPayments(server, sandbox, settings.verify);
-      await verifyLoad(server, payments, 64);
+      measured = await verifyLoad(server, payments, 64);
     } finally {
       await server.stop();
     }
+    const summary = await summariseProfile(dir, measured.seconds * 1000);
+    return summary && { ...summary, load: measured };
   } finally {
     await database.drop();
   }
-  return summariseProfile(dir);
 }
 
 async function main(): Promise<void> {
@@ -379,6 +381,7 @@ async function main(): Promise<void> {
     ceilings: undefined,
     sizes: [],
     widget: undefined,
+    widgetError: undefined,
     profile: undefined,
   };
   try {
@@ -418,6 +421,10 @@ async function main(): Promise<void> {
   });
   try {
     report.widget = await widgetTimings(shop.url, settings.widgetRuns);
+  } catch (error) {
+    // The server figures still stand; the report says the browser part failed.
+    log(`widget timings failed: ${(error as Error).message}`);
+    report.widgetError = (error as Error).message.split("\n")[0] ?? "failed";
   } finally {
     await shop.stop();
   }
