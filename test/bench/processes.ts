@@ -15,6 +15,8 @@ export interface Service {
   pid: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
+  /** CPU time used so far (user + system), in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     url,
     pid,
     peakRssMb: () => peakRssMb(pid),
+    cpuMs: () => cpuMs(pid),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
@@ -106,4 +109,12 @@ export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
   return match?.[1] ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+/** utime + stime from /proc/<pid>/stat (clock ticks; 100 per second on Linux). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -3,7 +3,7 @@
  * grouped by package (drizzle-orm, postgres, hono, zod, Node's HTTP and fetch internals, our code)
  * and the busiest functions.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 interface ProfileNode {
@@ -49,15 +49,21 @@ function groupOf(url: string, functionName: string): string {
 }
 
 /**
- * Summarises the newest profile in `dir`, counting only the last `windowMs` of it (the load; the
+ * Summarises the main thread's profile in `dir`, counting only the last `windowMs` of it (the load; the
  * process stops right after), so start-up work (tsx compiling, migrations) does not blur it.
  */
 export async function summariseProfile(
   dir: string,
   windowMs: number,
 ): Promise<ProfileSummary | undefined> {
+  // One file per thread (tsx adds a loader thread); the main thread's is the largest.
   const files = (await readdir(dir)).filter((name) => name.endsWith(".cpuprofile"));
-  const file = files.sort().pop();
+  let file: string | undefined;
+  let largest = -1;
+  for (const name of files) {
+    const { size } = await stat(join(dir, name));
+    if (size > largest) [file, largest] = [name, size];
+  }
   if (file === undefined) return undefined;
   const profile = JSON.parse(await readFile(join(dir, file), "utf8")) as CpuProfile;
   // Self samples per node inside the window (times are microseconds).

@@ -1,7 +1,7 @@
 /** Renders a bench run as markdown: machine, figures per database, ceilings, widget, targets. */
 import type { LoadResult } from "./load.js";
 import type { ProfileSummary } from "./profile.js";
-import type { DatabaseResult } from "./run.js";
+import type { CpuSnapshot, DatabaseResult } from "./run.js";
 import type { BundleSize, WidgetTimings } from "./widget.js";
 
 export interface Report {
@@ -18,6 +18,7 @@ export interface Report {
     | {
         upstream: LoadResult;
         upstreamCallsPerRequest: number;
+        upstreamCpu: CpuSnapshot;
         sandbox: LoadResult;
         trivial: LoadResult;
       }
@@ -96,6 +97,15 @@ export function renderReport(report: Report): string {
       (d) =>
         `median ${fixed(d.latency.p50)} ms (${fixed(d.latency.p50 / LATENCY_MS, 2)} × ${LATENCY_MS}), ${fixed(d.latencyCallsPerVerification, 2)} calls/verify`,
     );
+    row(
+      `sandbox alone behind ${LATENCY_MS} ms (1 conn., baseline)`,
+      (d) => `median ${fixed(d.latencyBaseline.p50)} ms`,
+    );
+    row(
+      "CPU per verification at 64: server · sandbox · load generator",
+      (d) =>
+        `${fixed(d.cpu64.server, 2)} · ${fixed(d.cpu64.sandbox, 2)} · ${fixed(d.cpu64.loadGenerator, 2)} ms`,
+    );
     row("server peak RSS (VmHWM)", (d) => `${d.peakRssMb} MB`);
     out.push("");
   }
@@ -106,6 +116,9 @@ export function renderReport(report: Report): string {
     out.push("| ceiling | result |", "| --- | --- |");
     out.push(
       `| (a) upstream only: bare Hono + the server's Iamport client, one keep-alive GET /payments/{id} | ${line(c.upstream)} (${fixed(c.upstreamCallsPerRequest, 2)} GETs/request) |`,
+    );
+    out.push(
+      `| (a) CPU per request: ceiling server · sandbox · load generator | ${fixed(c.upstreamCpu.server, 2)} · ${fixed(c.upstreamCpu.sandbox, 2)} · ${fixed(c.upstreamCpu.loadGenerator, 2)} ms |`,
     );
     out.push(`| (b) the sandbox's own GET /payments/{id} | ${line(c.sandbox)} |`);
     out.push(`| (c) trivial JSON route, bare Hono | ${line(c.trivial)} |`, "");
@@ -177,7 +190,7 @@ export function renderReport(report: Report): string {
     const p = report.profile;
     out.push("## Profile: PostgreSQL server at 64 connections (`node --cpu-prof`)", "");
     out.push(
-      `${p.busyMs} ms busy; ${p.file.replace(/^.*\/bench-results\//, "bench-results/")}`,
+      `Profiled run: ${line(p.load)}. In its last ${p.windowMs} ms (the load) the main thread was busy ${p.busyMs} ms. File: ${p.file.replace(/^.*\/bench-results\//, "bench-results/")}`,
       "",
     );
     out.push("| where (self time) | share |", "| --- | --- |");

@@ -74,6 +74,10 @@ export interface DatabaseResult {
     eventsNotOnce: number;
   };
   latency: LoadResult;
+  /** The sandbox's GET /payments/{id} under the same fault, at 1 connection. */
+  latencyBaseline: LoadResult;
+  /** CPU ms per verification at 64 connections, by process. */
+  cpu64: { server: number; sandbox: number; loadGenerator: number };
   latencyCallsPerVerification: number;
   peakRssMb: number;
 }
@@ -188,7 +192,9 @@ async function benchDatabase(sandbox: Service, database: BenchDatabase): Promise
     log(`${database.kind}: verify at 1, 16, 64 connections`);
     const serial = await verifyLoad(server, take(settings.serial), 1);
     const verify16 = await verifyLoad(server, take(settings.verify), 16);
+    const cpuBefore = await cpuSnapshot(server, sandbox);
     const verify64 = await verifyLoad(server, take(settings.verify), 64);
+    const cpu64 = await cpuPerRequest(cpuBefore, await cpuSnapshot(server, sandbox), verify64);
     const verifyCalls = callsBetween(beforeVerify, await control.counts());
     const verifications = serial.requests + verify16.requests + verify64.requests;
 
@@ -220,8 +226,21 @@ async function benchDatabase(sandbox: Service, database: BenchDatabase): Promise
     const beforeLatency = await control.counts();
     const latencyPayments = take(settings.latency);
     let latency: LoadResult;
+    let latencyBaseline: LoadResult;
     try {
       latency = await verifyLoad(server, latencyPayments, 1);
+      // The same calls straight to the sandbox: what the 40 ms fault costs by itself.
+      const token = await control.token();
+      latencyBaseline = await load({
+        url: sandbox.url,
+        connections: 1,
+        amount: latencyPayments.length,
+        method: "GET",
+        headers: { authorization: `Bearer ${token}` },
+        request: (i) => ({
+          path: `/payments/${(latencyPayments[i % latencyPayments.length] as Payment).imp_uid}`,
+        }),
+      });
     } finally {
       await control.clearFaults();
     }
@@ -239,12 +258,34 @@ async function benchDatabase(sandbox: Service, database: BenchDatabase): Promise
       tokenRequests: lifetime.tokens,
       storm: { completions, webhooks, orders: stormPayments.length, ...stormCheck },
       latency,
+      latencyBaseline,
+      cpu64,
       latencyCallsPerVerification: latencyCalls.total / (latency.requests || 1),
       peakRssMb,
     };
   } finally {
     await server.stop();
   }
+}
+
+export interface CpuSnapshot {
+  server: number;
+  sandbox: number;
+  loadGenerator: number;
+}
+
+async function cpuSnapshot(server: Service, sandbox: Service): Promise<CpuSnapshot> {
+  const own = process.cpuUsage();
+  return {
+    server: await server.cpuMs(),
+    sandbox: await sandbox.cpuMs(),
+    loadGenerator: (own.user + own.system) / 1000,
+  };
+}
+
+function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, result: LoadResult): CpuSnapshot {
+  const per = (key: keyof CpuSnapshot) => (after[key] - before[key]) / (result.requests || 1);
+  return { server: per("server"), sandbox: per("sandbox"), loadGenerator: per("loadGenerator") };
 }
 
 /** After the storm: every order paid, one onPaid hook and one `paid` event each. */
@@ -292,6 +333,7 @@ async function ceilings(sandbox: Service) {
   });
   try {
     const before = await control.counts();
+    const cpuBefore = await cpuSnapshot(ceiling, sandbox);
     const upstream = await load({
       url: ceiling.url,
       connections: 64,
@@ -299,6 +341,7 @@ async function ceilings(sandbox: Service) {
       method: "GET",
       request: (i) => ({ path: `/upstream/${pick(i)}` }),
     });
+    const upstreamCpu = cpuPerRequest(cpuBefore, await cpuSnapshot(ceiling, sandbox), upstream);
     const upstreamCalls = callsBetween(before, await control.counts());
     const token = await control.token();
     const sandboxDirect = await load({
@@ -319,6 +362,7 @@ async function ceilings(sandbox: Service) {
     return {
       upstream,
       upstreamCallsPerRequest: upstreamCalls.payments / (upstream.requests || 1),
+      upstreamCpu,
       sandbox: sandboxDirect,
       trivial,
     };
