@@ -28,6 +28,11 @@ export interface StartOptions {
   /** Iamport call timeout (default 10 s). */
   iamportTimeoutMs?: number;
   widgetDir?: URL;
+  /**
+   * Accept payments marked `sandbox: true` with real keys: only for tests and benchmarks that
+   * run against a standalone sandbox (its payments all carry the flag). Never from the env.
+   */
+  acceptSandboxPayments?: boolean;
 }
 
 export interface RunningServer {
@@ -108,7 +113,7 @@ export async function startServer(
     cancelForged: config.cancelForged,
     prepare: config.prepare,
     publicUrl: url,
-    refuseSandboxPayments: !config.sandboxMode,
+    refuseSandboxPayments: !config.sandboxMode && options.acceptSandboxPayments !== true,
     log,
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
