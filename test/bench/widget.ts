@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../e2e/browser.js";
 import { repoRoot } from "./processes.js";
 
 export interface BundleSize {
@@ -48,18 +48,6 @@ export interface WidgetTimings {
   clickOverhead: number;
 }
 
-// The flags of /work/main/wtr.base.mjs (setup-notes.md): root on a closed network.
-const chromeFlags = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
 /**
  * Runs in the page before any of its scripts: marks define, click and request_pay. A string, not
  * a function: tsx's transform would add helpers (`__name`) that do not exist in the page.
@@ -97,11 +85,7 @@ function median(values: number[]): number {
 }
 
 export async function widgetTimings(shopUrl: string, runs: number): Promise<WidgetTimings> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: chromeFlags,
-  });
+  const browser = await launchChromium();
   const samples = { script: [], navigation: [], click: [], orders: [], overhead: [] } as Record<
     "script" | "navigation" | "click" | "orders" | "overhead",
     number[]
