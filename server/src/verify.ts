@@ -6,9 +6,9 @@
  * 1. read the payment from Iamport;
  * 2. find the order by the payment's own merchant_uid;
  * 3. compare amount and currency; a mismatch is a forgery;
- * 4. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) inside a
- *    short transaction that also logs the call: under any concurrency, across processes, exactly
- *    one caller sees the row come back, and only that caller runs the hook;
+ * 4. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) in one
+ *    statement that also logs the call (order-statements.ts): under any concurrency, across
+ *    processes, exactly one caller sees the row come back, and only that caller runs the hook;
  * 5. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
  * 6. hooks after commit.
  */
@@ -19,7 +19,7 @@ import {
   type OrderView,
   type Payment,
 } from "@iamport-pay/shared";
-import { and, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db, Drizzle } from "./db/open.js";
 import {
   type OrderRow,
@@ -36,6 +36,7 @@ import {
   PaymentNotFoundError,
 } from "./iamport-client.js";
 import type { Logger } from "./logger.js";
+import { applyTransition, selectOrder, type TransitionTarget } from "./order-statements.js";
 import { completeStatusOf, toOrderView } from "./order-view.js";
 
 export type VerifySource = "client" | "webhook" | "mobile" | "reconcile";
@@ -82,7 +83,6 @@ export interface VerifyResult {
   order: OrderView;
 }
 
-type OrderStatus = OrderRow["status"];
 type Decision = string;
 
 const messages: Record<CompleteStatus, string> = {
@@ -105,10 +105,7 @@ export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promi
     throw new AppError(400, "bad_request", "A sandbox payment cannot complete a real order");
   }
 
-  const [order] = await db.drizzle
-    .select()
-    .from(orders)
-    .where(eq(orders.merchantUid, payment.merchant_uid));
+  const order = await selectOrder(db, payment.merchant_uid);
   if (order === undefined) {
     await record({ payment, decision: "unknown_order" });
     log("warn", "payment for an order we do not know", {
@@ -193,18 +190,6 @@ function amountMatches(payment: Payment, order: OrderRow): boolean {
   );
 }
 
-/**
- * Where each Iamport status may come from: states only move forward ("failed" is not final).
- * UNCONFIRMED: what Iamport reports when a virtual account's deadline passes unpaid; we never let
- * `ready` fall back to `failed`, so such an order stays `ready` until it is cancelled.
- */
-const forwardFrom: Record<Exclude<OrderStatus, "pending" | "forged">, OrderStatus[]> = {
-  failed: ["pending"],
-  ready: ["pending", "failed"],
-  paid: ["pending", "failed", "ready"],
-  cancelled: ["pending", "failed", "ready", "paid"],
-};
-
 async function applyStatus(
   deps: VerifyDeps,
   input: VerifyInput,
@@ -214,46 +199,19 @@ async function applyStatus(
   const cancelMinor = paymentMinor(payment.cancel_amount, payment.currency) ?? 0;
   // A partial cancel leaves Iamport's status `paid` (UNCONFIRMED); the order says `cancelled`
   // with the refunded amount, as shared's CompleteStatus documents.
-  const target: Exclude<OrderStatus, "pending" | "forged"> =
-    cancelMinor > 0 ? "cancelled" : payment.status;
+  const target: TransitionTarget = cancelMinor > 0 ? "cancelled" : payment.status;
 
-  const forward = inArray(orders.status, forwardFrom[target]);
-  let where: SQL | undefined;
-  if (target === "cancelled") {
-    // Only the order's own payment can cancel it; a bigger refund moves a cancelled order on.
-    where = and(
-      or(forward, and(eq(orders.status, "cancelled"), lt(orders.cancelAmount, cancelMinor))),
-      or(
-        isNull(orders.impUid),
-        eq(orders.impUid, payment.imp_uid),
-        inArray(orders.status, ["pending", "failed"]),
-      ),
-    );
-  } else if (target === "failed") {
-    where = and(forward, or(isNull(orders.impUid), eq(orders.impUid, payment.imp_uid)));
-  } else {
-    // ready/paid may take over an order whose earlier payment failed or only issued an account.
-    where = forward;
-  }
-
-  const changed = await deps.db.drizzle.transaction(async (tx) => {
-    const [row] = await tx
-      .update(orders)
-      .set({
-        status: target,
-        impUid: payment.imp_uid,
-        payMethod: payment.pay_method,
-        payment,
-        cancelAmount: cancelMinor,
-        ...(payment.status === "ready" ? { vbank: vbankOf(payment) } : {}),
-        paidAt: payment.paid_at > 0 ? new Date(payment.paid_at * 1000) : null,
-        reason: payment.cancel_reason ?? payment.fail_reason ?? null,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(orders.merchantUid, order.merchantUid), where))
-      .returning();
-    await recordEvent(tx, input, { payment, decision: row ? target : "no_change" });
-    return row;
+  const changed = await applyTransition(deps.db, {
+    merchantUid: order.merchantUid,
+    target,
+    payment,
+    cancelMinor,
+    ...(payment.status === "ready" ? { vbank: vbankOf(payment) } : {}),
+    event: {
+      source: input.source,
+      impUid: input.impUid,
+      namedMerchantUid: input.merchantUid ?? null,
+    },
   });
 
   if (changed) {
@@ -271,7 +229,7 @@ async function applyStatus(
     return verdict(changed);
   }
 
-  const current = (await readOrder(deps.db.drizzle, order.merchantUid)) ?? order;
+  const current = (await selectOrder(deps.db, order.merchantUid)) ?? order;
   const isDuplicate =
     current.impUid !== payment.imp_uid &&
     payment.status === "paid" &&
@@ -385,7 +343,7 @@ async function handleForgery(
     }
   }
 
-  const current = marked ?? (await readOrder(db, order.merchantUid)) ?? order;
+  const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
   if (live && (await claim(db, payment, "forgery"))) {
     deps.log("warn", "forged payment", {
       source: input.source,
@@ -417,11 +375,6 @@ function vbankOf(payment: Payment): StoredVbank | null {
     holder: payment.vbank_holder,
     due: payment.vbank_date > 0 ? new Date(payment.vbank_date * 1000).toISOString() : null,
   };
-}
-
-async function readOrder(db: Drizzle, merchantUid: string): Promise<OrderRow | undefined> {
-  const [row] = await db.select().from(orders).where(eq(orders.merchantUid, merchantUid));
-  return row;
 }
 
 type ClaimKind = "forgery" | "forgery_cancel" | "duplicate";

@@ -20,8 +20,18 @@ const migrationsFolder = fileURLToPath(new URL("./migrations/", import.meta.url)
 /** The drizzle API both drivers share. */
 export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** A result row as the driver returns it: column names, driver values (see rows.ts). */
+export type RawRow = Record<string, unknown>;
+
 export interface Db {
   drizzle: Drizzle;
+  /**
+   * One parameterised statement, straight to the driver: for the verify path's hot statements,
+   * whose per-request cost drizzle's query building would dominate. On PostgreSQL each text is
+   * prepared once per connection. Pass parameters as strings, numbers, booleans or null, with
+   * casts in the SQL (drizzle's driver setup makes Date and JSON serializers transparent).
+   */
+  query(text: string, params: readonly unknown[]): Promise<RawRow[]>;
   kind: "pglite" | "postgres";
   close(): Promise<void>;
 }
@@ -44,6 +54,7 @@ async function openPostgres(url: string): Promise<Db> {
   return {
     drizzle: db as unknown as Drizzle,
     kind: "postgres",
+    query: (text, params) => sql.unsafe<RawRow[]>(text, params as never[], { prepare: true }),
     close: () => sql.end({ timeout: 5 }),
   };
 }
@@ -66,6 +77,7 @@ async function openPglite(location: string): Promise<Db> {
   return {
     drizzle: db as unknown as Drizzle,
     kind: "pglite",
+    query: async (text, params) => (await client.query<RawRow>(text, params as unknown[])).rows,
     async close() {
       // An unclosed PGlite keeps Node alive (setup-notes.md); closing twice throws.
       if (closed) return;
