@@ -5,12 +5,42 @@
 export type LogLevel = "info" | "warn" | "error";
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
-export function createJsonLogger(
-  write: (line: string) => void = (line) => console.log(line),
-): Logger {
+export function createJsonLogger(write: (line: string) => void = writeStdout): Logger {
   return function log(level, message, fields) {
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
   };
 }
 
 export const silentLogger: Logger = () => {};
+
+// stdout to a file or pipe is a synchronous write(2) per call: at a request line per request,
+// that was a syscall on every answer. Lines written in one turn of the event loop leave together,
+// right after it (setImmediate), or at once past 64 KiB; the rest are written on exit.
+const FLUSH_AT = 64 * 1024;
+let pending = "";
+let scheduled = false;
+let exitHooked = false;
+
+function flushStdout(): void {
+  scheduled = false;
+  if (pending === "") return;
+  const out = pending;
+  pending = "";
+  process.stdout.write(out);
+}
+
+function writeStdout(line: string): void {
+  pending += `${line}\n`;
+  if (pending.length >= FLUSH_AT) {
+    flushStdout();
+    return;
+  }
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on("exit", flushStdout);
+  }
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushStdout).unref();
+  }
+}
