@@ -124,7 +124,9 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   if (options.sandbox) app.route("/sandbox", options.sandbox.app);
 
   const api = cors({
-    origin: (origin, c) => (allowedOrigins(c.req.url).includes(origin) ? origin : null),
+    // Same-origin and server-to-server calls send no Origin: skip working out the allowed ones.
+    origin: (origin, c) =>
+      origin !== "" && allowedOrigins(c.req.url).includes(origin) ? origin : null,
     allowMethods: ["GET", "POST"],
     allowHeaders: ["content-type"],
     maxAge: 600,
