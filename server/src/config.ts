@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   CANCEL_FORGED: booleanString(true),
   PREPARE: booleanString(false),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
 });
 
 export interface Config {
@@ -77,6 +79,9 @@ export interface Config {
   /** Where shoppers reach this server (behind a proxy); default its listening address. */
   publicUrl: string | undefined;
   sandboxMode: boolean;
+  /** How often reconciliation runs (0 = never) and how old an unsettled order must be first. */
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -119,5 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     prepare: e.PREPARE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     sandboxMode: e.IMP_KEY === undefined,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    reconcileGraceMs: e.RECONCILE_GRACE_MS,
   };
 }

@@ -65,6 +65,8 @@ export interface IamportClientOptions {
 
 export interface IamportClient {
   getPayment(impUid: string): Promise<Payment>;
+  /** The order's latest payment (`GET /payments/find/{merchant_uid}`); for reconciliation. */
+  findPayment?(merchantUid: string): Promise<Payment>;
   cancelPayment(request: CancelRequest): Promise<Payment>;
   preparePayment(request: { merchant_uid: string; amount: number }): Promise<Prepared>;
   /** The current token (fetched or reused); exposed for tests and health checks. */
@@ -212,6 +214,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     getToken,
     getPayment: (impUid) =>
       call("GET", `/payments/${encodeURIComponent(impUid)}`, undefined, PaymentEnvelope),
+    findPayment: (merchantUid) =>
+      call("GET", `/payments/find/${encodeURIComponent(merchantUid)}`, undefined, PaymentEnvelope),
     cancelPayment: (request) => call("POST", "/payments/cancel", request, PaymentEnvelope),
     preparePayment: (request) => call("POST", "/payments/prepare", request, PreparedEnvelope),
   };

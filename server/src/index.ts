@@ -12,6 +12,14 @@ export {
   PaymentNotFoundError,
 } from "./iamport-client.js";
 export { createJsonLogger, type Logger, silentLogger } from "./logger.js";
+export {
+  DEFAULT_RECONCILE_GRACE_MS,
+  type ReconcileOptions,
+  type Reconciler,
+  type ReconcileSummary,
+  reconcileOnce,
+  startReconciler,
+} from "./reconcile.js";
 export type { PriceOrder } from "./routes/orders.js";
 export { type RunningServer, type StartOptions, startServer } from "./server.js";
 export {

@@ -16,6 +16,7 @@ import { type Db, openDb } from "./db/open.js";
 import { products } from "./db/schema.js";
 import { createIamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
+import { type ReconcileSummary, startReconciler } from "./reconcile.js";
 import type { Hooks } from "./verify.js";
 
 export interface StartOptions {
@@ -33,6 +34,9 @@ export interface StartOptions {
    * run against a standalone sandbox (its payments all carry the flag). Never from the env.
    */
   acceptSandboxPayments?: boolean;
+  /** Overrides config.reconcileIntervalMs / reconcileGraceMs (tests). */
+  reconcileIntervalMs?: number;
+  reconcileGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -42,6 +46,8 @@ export interface RunningServer {
   sandbox?: Sandbox;
   db: Db;
   app: Hono;
+  /** One reconciliation round now (reconcile.ts). */
+  reconcile(): Promise<ReconcileSummary>;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,7 @@ export async function startServer(
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
   });
+  const refuseSandboxPayments = !config.sandboxMode && options.acceptSandboxPayments !== true;
   const app = createApp({
     db,
     iamport,
@@ -113,13 +120,27 @@ export async function startServer(
     cancelForged: config.cancelForged,
     prepare: config.prepare,
     publicUrl: url,
-    refuseSandboxPayments: !config.sandboxMode && options.acceptSandboxPayments !== true,
+    refuseSandboxPayments,
     log,
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     ...(sandbox ? { sandbox } : {}),
   });
   handler = app as unknown as Hono;
+  const reconciler = startReconciler(
+    {
+      db,
+      iamport,
+      cancelForged: config.cancelForged,
+      refuseSandboxPayments,
+      log,
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    },
+    {
+      intervalMs: options.reconcileIntervalMs ?? config.reconcileIntervalMs,
+      graceMs: options.reconcileGraceMs ?? config.reconcileGraceMs,
+    },
+  );
   log("info", "listening", {
     url,
     database: db.kind,
@@ -136,12 +157,21 @@ export async function startServer(
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         force.unref();
       });
+      await reconciler.stop();
       await sandbox?.close();
       await db.close();
     })();
     return closing;
   };
-  return { url, port, db, app: handler, close, ...(sandbox ? { sandbox } : {}) };
+  return {
+    url,
+    port,
+    db,
+    app: handler,
+    reconcile: reconciler.runNow,
+    close,
+    ...(sandbox ? { sandbox } : {}),
+  };
 }
 
 async function syncProducts(db: Db, catalog: readonly Product[]): Promise<void> {
