@@ -1,0 +1,211 @@
+/**
+ * What the reliability tests share: a database of their own per file (a fresh PostgreSQL database
+ * when DATABASE_URL is set, in-memory PGlite otherwise), the sandbox standing in for Iamport on
+ * its own port, the server with (sandbox) keys pointed at it, hooks counted, and small HTTP helpers.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
+import {
+  type HookEvent,
+  type Hooks,
+  loadConfig,
+  type RunningServer,
+  type StartOptions,
+  silentLogger,
+  startServer,
+} from "@iamport-pay/server";
+import postgres from "postgres";
+
+export const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
+  ? (process.env.DATABASE_URL as string)
+  : undefined;
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** memory:// on PGlite; on PostgreSQL a database of this file's own, dropped afterwards. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (postgresUrl === undefined) return { url: "memory://", drop: async () => {} };
+  const name = `reliability_${randomBytes(6).toString("hex")}`;
+  const admin = new URL(postgresUrl);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  await sql.unsafe(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql.unsafe(`drop database if exists ${name} with (force)`);
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, then asserted.
+  body: any;
+  text: string;
+}
+
+export async function request(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    redirect: "manual",
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+export interface StandaloneSandbox {
+  sandbox: Sandbox;
+  url: string;
+  control(method: string, path: string, body?: unknown): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/** The sandbox on a port of its own, as Iamport is to the server: another host. */
+export async function startSandbox(noticeUrl: string): Promise<StandaloneSandbox> {
+  const sandbox = createSandbox({ noticeUrl });
+  const server = serve({ fetch: sandbox.app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    sandbox,
+    url,
+    control: (method, path, body) => request(method, `${url}/control${path}`, body),
+    async close() {
+      await sandbox.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface HookCall {
+  name: keyof Hooks;
+  event: HookEvent;
+}
+
+export interface Rig {
+  server: RunningServer;
+  url: string;
+  iamport: StandaloneSandbox;
+  databaseUrl: string;
+  hookCalls: HookCall[];
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
+  createOrder(quantity?: number): Promise<{ merchant_uid: string; amount: number }>;
+  close(): Promise<void>;
+}
+
+/** Server (own database, counted hooks) + standalone sandbox whose webhooks reach the server. */
+export async function startRig(
+  options: StartOptions & { env?: Record<string, string> } = {},
+): Promise<Rig> {
+  const { env = {}, ...startOptions } = options;
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const iamport = await startSandbox(`${url}/iamport-webhook`);
+  const hookCalls: HookCall[] = [];
+  const record = (name: keyof Hooks) => (event: HookEvent) => {
+    hookCalls.push({ name, event });
+  };
+  const server = await startServer(
+    loadConfig({
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      IMP_KEY: sandboxDefaults.impKey,
+      IMP_SECRET: sandboxDefaults.impSecret,
+      IAMPORT_API_URL: iamport.url,
+      RECONCILE_INTERVAL_MS: "0",
+      ...env,
+    }),
+    {
+      log: silentLogger,
+      acceptSandboxPayments: true,
+      hooks: {
+        onPaid: record("onPaid"),
+        onVbankIssued: record("onVbankIssued"),
+        onCancelled: record("onCancelled"),
+        onForgery: record("onForgery"),
+        onDuplicate: record("onDuplicate"),
+      },
+      ...startOptions,
+    },
+  );
+  const api: Rig["api"] = (method, path, body, headers) =>
+    request(method, `${url}${path}`, body, headers);
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    url,
+    iamport,
+    databaseUrl: database.url,
+    hookCalls,
+    api,
+    async createOrder(quantity = 1) {
+      const answer = await api("POST", "/orders", { items: [{ sku: "chair-001", quantity }] });
+      if (answer.status !== 201) throw new Error(`createOrder: ${answer.status} ${answer.text}`);
+      return answer.body;
+    },
+    close() {
+      closing ??= (async () => {
+        await iamport.sandbox.settled();
+        await server.close();
+        await iamport.close();
+        await database.drop();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Every row of our tables, in a stable order: "no state change" means these stay equal. */
+export async function snapshotTables(server: RunningServer): Promise<unknown[]> {
+  const tables = ["orders", "payment_events", "payment_claims", "products"];
+  const out: unknown[] = [];
+  for (const table of tables) {
+    const result = await server.db.drizzle.execute(
+      `select * from ${table} order by 1${table === "payment_claims" ? ", 2" : ""}`,
+    );
+    out.push(Array.isArray(result) ? [...result] : (result as { rows: unknown[] }).rows);
+  }
+  return out;
+}
