@@ -4,7 +4,7 @@
  *
  * Order of work (never a transaction across an Iamport call: PGlite has one connection):
  * 1. read the payment from Iamport;
- * 2. find the order by the payment's own merchant_uid;
+ * 2. find the order by the payment's own merchant_uid (read during 1 when the caller named it);
  * 3. compare amount and currency; a mismatch is a forgery;
  * 4. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) in one
  *    statement that also logs the call (order-statements.ts): under any concurrency, across
@@ -99,13 +99,25 @@ export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promi
   const { db, log } = deps;
   const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
 
+  // The order the caller names is nearly always the payment's own: read it while Iamport
+  // answers. A status a moment older is harmless: the conditional UPDATE decides transitions,
+  // and every answer comes from a row read after it. A failed read is simply made again below.
+  const named =
+    input.merchantUid === undefined
+      ? undefined
+      : selectOrder(db, input.merchantUid).then(
+          (row) => ({ row }),
+          () => undefined,
+        );
+
   const payment = await readPayment(deps, input, record);
   if (deps.refuseSandboxPayments && payment.sandbox === true) {
     await record({ payment, decision: "refused_sandbox_payment" });
     throw new AppError(400, "bad_request", "A sandbox payment cannot complete a real order");
   }
 
-  const order = await selectOrder(db, payment.merchant_uid);
+  const prefetched = input.merchantUid === payment.merchant_uid ? await named : undefined;
+  const order = prefetched ? prefetched.row : await selectOrder(db, payment.merchant_uid);
   if (order === undefined) {
     await record({ payment, decision: "unknown_order" });
     log("warn", "payment for an order we do not know", {
