@@ -8,9 +8,35 @@ import type { z } from "zod";
 import { AppError, badRequest } from "./errors.js";
 
 function check<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  // PostgreSQL text cannot hold U+0000, and a lone surrogate cannot be URL-encoded (the Iamport
+  // client's path): either would fail deep inside as a 500.
+  if (hasUnstorableText(value)) {
+    throw badRequest("Text may not contain NUL (U+0000) or unpaired surrogate characters");
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(formatZodError(parsed.error));
   return parsed.data;
+}
+
+// \p{Cs} in a u-mode regex matches only surrogates that are not part of a pair.
+const loneSurrogate = /\p{Cs}/u;
+const unstorable = (text: string) => text.includes("\u0000") || loneSurrogate.test(text);
+
+/** Walks strings and keys without recursion: a body may nest thousands of levels deep. */
+function hasUnstorableText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      if (unstorable(item)) return true;
+    } else if (typeof item === "object" && item !== null) {
+      for (const [key, inner] of Object.entries(item)) {
+        if (unstorable(key)) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
 }
 
 function mediaType(c: Context): string {
