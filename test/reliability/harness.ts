@@ -4,7 +4,7 @@
  * its own port, the server with (sandbox) keys pointed at it, hooks counted, and small HTTP helpers.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
@@ -86,6 +86,45 @@ export async function request(
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/**
+ * One request on a connection of its own (node:http, no keep-alive pool), for fuzzing: whatever
+ * one generated request does to its connection cannot break the next. Resolves `undefined` when
+ * the server closed the connection before answering.
+ */
+export function rawRequest(
+  method: string,
+  url: string,
+  body: string | Uint8Array | undefined,
+  headers: Record<string, string> = {},
+): Promise<Answer | undefined> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", () => resolve(undefined));
+      response.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        const answerHeaders = new Headers();
+        for (const [key, value] of Object.entries(response.headers)) {
+          if (typeof value === "string") answerHeaders.set(key, value);
+        }
+        resolve({ status: response.statusCode ?? 0, headers: answerHeaders, body: parsed, text });
+      });
+    });
+    outgoing.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNRESET" || error.code === "EPIPE") resolve(undefined);
+      else reject(error);
+    });
+    outgoing.end(body);
+  });
 }
 
 export interface StandaloneSandbox {
