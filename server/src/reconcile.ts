@@ -16,7 +16,11 @@ import { PaymentNotFoundError } from "./iamport-client.js";
 import { type VerifyDeps, verifyPayment } from "./verify.js";
 
 export interface ReconcileOptions {
-  /** Orders younger than this (and leased less than this ago) are left alone (default 5 min). */
+  /**
+   * Orders changed (or claimed by a reconciler) less than this long ago are left alone: it is
+   * also the lease on a claim, so with 0 several processes may ask about the same order (still
+   * safe: verify applies each transition once). Default 5 min.
+   */
   graceMs?: number;
   /** Orders older than this are abandoned: no longer asked about (default 7 days). */
   maxAgeMs?: number;
