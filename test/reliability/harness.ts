@@ -248,3 +248,67 @@ export async function snapshotTables(server: RunningServer): Promise<unknown[]> 
   }
   return out;
 }
+
+export interface ServerProcess {
+  url: string;
+  /** SIGKILL: no graceful anything. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** server-process.ts as a child process on `port`, ready once /healthz answers. */
+export async function spawnServer(
+  port: number,
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  const { spawn } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", "test/reliability/server-process.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      IMP_KEY: sandboxDefaults.impKey,
+      IMP_SECRET: sandboxDefaults.impSecret,
+      RECONCILE_INTERVAL_MS: "0",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited before it was ready:\n${stderr}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (i > 600) {
+      child.kill("SIGKILL");
+      throw new Error(`server not ready within 60 s:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    async kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
