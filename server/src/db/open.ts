@@ -41,12 +41,25 @@ export async function openDb(url: string | undefined): Promise<Db> {
   return openPglite(url ?? DEFAULT_PGLITE_DIR);
 }
 
+/** Any constant: the advisory lock key that serialises migrations across processes. */
+const MIGRATION_LOCK = 0x1a3b0a7;
+
 async function openPostgres(url: string): Promise<Db> {
   // Notices ("schema drizzle already exists") are noise in our logs.
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   const db = drizzlePostgres(sql, { schema });
   try {
-    await migratePostgres(db, { migrationsFolder });
+    // Several processes starting at once on a fresh database would race to create the same
+    // tables (drizzle's migrator takes no lock): one migrates, the others wait, then find
+    // nothing left to do. The lock belongs to one reserved connection, released after.
+    const lock = await sql.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(db, { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      lock.release();
+    }
   } catch (error) {
     await sql.end({ timeout: 1 });
     throw error;
