@@ -47,7 +47,10 @@ export interface CreateAppOptions {
   pg?: string;
   payMethods?: string[];
   log?: Logger;
-  /** Refuse payments Iamport marks `sandbox: true` (startServer sets it with real keys). */
+  /**
+   * Refuse payments Iamport marks `sandbox: true`. Default: refuse, unless this app mounts the
+   * sandbox itself (sandbox mode); tests against a standalone sandbox pass `false`.
+   */
   refuseSandboxPayments?: boolean;
   /** Request bodies larger than this are refused (default 64 KiB). */
   bodyLimitBytes?: number;
@@ -97,6 +100,9 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         c.json(
           { status: "error", code: "payload_too_large", message: "The body is too large" },
           413,
+          // The unread rest of the body makes the socket unusable: say so, or a keep-alive
+          // client would send its next request into a closed connection.
+          { connection: "close" },
         ),
     }),
   );
@@ -176,7 +182,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         db: options.db,
         iamport: options.iamport,
         cancelForged: options.cancelForged ?? true,
-        refuseSandboxPayments: options.refuseSandboxPayments ?? false,
+        refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
         ...(options.hooks ? { hooks: options.hooks } : {}),
       },
     }),

@@ -96,6 +96,8 @@ describe("POST /orders", () => {
     });
 
     expect([malformed.status, form.status, huge.status]).toEqual([400, 415, 413]);
+    // The unread body leaves the socket unusable: a keep-alive client must be told.
+    expect(huge.headers.get("connection")).toBe("close");
     expect([malformed, form, huge].map((a) => ErrorBody.parse(a.body).code)).toEqual([
       "bad_request",
       "unsupported_media_type",
@@ -408,6 +410,7 @@ describe("options of createApp", () => {
       catalog: demoCatalog,
       impCode: "imp12345678",
       sdkUrl: "https://cdn.iamport.kr/v1/iamport.js",
+      refuseSandboxPayments: false,
       log: () => {},
       hooks: { onForgery: (event) => void forgeries.push(event.cancelled) },
       ...options,

@@ -5,6 +5,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createSandbox, type Sandbox } from "@iamport-pay/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app.js";
+import { demoCatalog } from "./catalog.js";
+import { createIamportClient } from "./iamport-client.js";
 import { startTestServer, type TestServer } from "./test-support.js";
 
 describe("sandbox mode", () => {
@@ -116,6 +119,32 @@ describe("production mode (keys given)", () => {
     const answer = await t.complete(payment.imp_uid, order.merchant_uid);
 
     expect(payment.sandbox).toBe(true);
+    expect(answer.status).toBe(400);
+    expect((await t.order(order.merchant_uid)).status).toBe("pending");
+  });
+  it("refuses sandbox payments in an app made with createApp unless told otherwise", async () => {
+    const order = await t.createOrder();
+    const made = await fetch(`${sandboxUrl}/control/payments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ merchant_uid: order.merchant_uid, amount: order.amount }),
+    });
+    const payment = (await made.json()) as { imp_uid: string };
+    const library = createApp({
+      db: t.server.db,
+      iamport: createIamportClient({ baseUrl: sandboxUrl, key: "live_key", secret: "live_secret" }),
+      catalog: demoCatalog,
+      impCode: "imp00000001",
+      sdkUrl: "https://cdn.iamport.kr/v1/iamport.js",
+      log: () => {},
+    });
+
+    const answer = await library.request("/payments/complete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid }),
+    });
+
     expect(answer.status).toBe(400);
     expect((await t.order(order.merchant_uid)).status).toBe("pending");
   });

@@ -323,6 +323,7 @@ describe("Iamport outages", () => {
       catalog: demoCatalog,
       impCode: "imp12345678",
       sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      refuseSandboxPayments: false,
       log: () => {},
     });
     const order = await t.createOrder();
@@ -382,6 +383,7 @@ describe("two servers on one PostgreSQL database", () => {
       catalog: demoCatalog,
       impCode: "imp12345678",
       sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      refuseSandboxPayments: false,
       log: () => {},
       hooks: { onPaid: ({ order }) => void paidBySecond.push(order.merchant_uid) },
     });
