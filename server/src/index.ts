@@ -2,6 +2,7 @@ export { type CreateAppOptions, createApp, defaultWidgetDir } from "./app.js";
 export { demoCatalog, loadCatalog, type PricedOrder, priceCart } from "./catalog.js";
 export { type Config, loadConfig } from "./config.js";
 export { type Db, openDb } from "./db/open.js";
+export { createScratchDatabase, type ScratchDatabase } from "./db/scratch.js";
 export { AppError } from "./errors.js";
 export {
   createIamportClient,

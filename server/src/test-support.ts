@@ -3,11 +3,10 @@
  * in-memory PGlite otherwise), a whole server in sandbox mode on a real port, and small clients
  * for our API and the sandbox's control API.
  */
-import { randomBytes } from "node:crypto";
 import type { Payment } from "@iamport-pay/shared";
-import postgres from "postgres";
 import { loadConfig } from "./config.js";
 import { orders, paymentClaims, paymentEvents } from "./db/schema.js";
+import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
 import type { HookEvent, Hooks } from "./verify.js";
@@ -24,20 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (base === undefined || !/^postgres(ql)?:\/\//.test(base)) {
     return { url: "memory://", drop: async () => {} };
   }
-  const name = `server_test_${randomBytes(6).toString("hex")}`;
-  const admin = new URL(base);
-  admin.pathname = "/postgres";
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await sql.unsafe(`drop database if exists ${name} with (force)`);
-      await sql.end({ timeout: 5 });
-    },
-  };
+  return createScratchDatabase(base, "server_test");
 }
 
 export interface LogEntry {

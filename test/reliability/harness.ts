@@ -3,12 +3,12 @@
  * when DATABASE_URL is set, in-memory PGlite otherwise), the sandbox standing in for Iamport on
  * its own port, the server with (sandbox) keys pointed at it, hooks counted, and small HTTP helpers.
  */
-import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
 import {
+  createScratchDatabase,
   type HookEvent,
   type Hooks,
   loadConfig,
@@ -17,7 +17,6 @@ import {
   silentLogger,
   startServer,
 } from "@iamport-pay/server";
-import postgres from "postgres";
 
 export const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
   ? (process.env.DATABASE_URL as string)
@@ -31,20 +30,7 @@ export interface TestDatabase {
 /** memory:// on PGlite; on PostgreSQL a database of this file's own, dropped afterwards. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (postgresUrl === undefined) return { url: "memory://", drop: async () => {} };
-  const name = `reliability_${randomBytes(6).toString("hex")}`;
-  const admin = new URL(postgresUrl);
-  admin.pathname = "/postgres";
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await sql.unsafe(`drop database if exists ${name} with (force)`);
-      await sql.end({ timeout: 5 });
-    },
-  };
+  return createScratchDatabase(postgresUrl, "reliability");
 }
 
 export function freePort(): Promise<number> {
