@@ -37,6 +37,8 @@ export interface CreateAppOptions {
   /** Register amounts with /payments/prepare (default false). */
   prepare?: boolean;
   hooks?: Hooks;
+  /** How long a hook call may take before the sweeper may call it again (default 60 s). */
+  hookLeaseMs?: number;
   /** Where the widget's build lives (default widget/dist beside this package). */
   widgetDir?: URL;
   /** The URL shoppers reach this app at; its origin is the default allowed origin. */
@@ -184,6 +186,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         cancelForged: options.cancelForged ?? true,
         refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
         ...(options.hooks ? { hooks: options.hooks } : {}),
+        ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
       },
     }),
   );

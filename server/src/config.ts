@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
+  HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export interface Config {
@@ -82,6 +83,8 @@ export interface Config {
   /** How often reconciliation runs (0 = never) and how old an unsettled order must be first. */
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
+  /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
+  hookLeaseMs: number;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -126,5 +129,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandboxMode: e.IMP_KEY === undefined,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
+    hookLeaseMs: e.HOOK_LEASE_MS,
   };
 }

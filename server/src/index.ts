@@ -4,6 +4,7 @@ export { type Config, loadConfig } from "./config.js";
 export { type Db, openDb } from "./db/open.js";
 export { createScratchDatabase, type ScratchDatabase } from "./db/scratch.js";
 export { AppError } from "./errors.js";
+export { DEFAULT_HOOK_LEASE_MS, deliverOwedHooks, type HookDeps } from "./hook-outbox.js";
 export {
   createIamportClient,
   type IamportClient,

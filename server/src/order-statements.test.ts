@@ -91,6 +91,8 @@ describe("order statements", () => {
       cancelMinor: 0,
       vbank,
       event,
+      hook: null,
+      leaseSecs: 60,
     });
     const again = await applyTransition(db, {
       merchantUid: "os_move",
@@ -99,6 +101,8 @@ describe("order statements", () => {
       cancelMinor: 0,
       vbank,
       event,
+      hook: null,
+      leaseSecs: 60,
     });
     const paid = payment("os_move", { status: "paid", paid_at: 1_800_000_000 });
     const settled = await applyTransition(db, {
@@ -107,13 +111,15 @@ describe("order statements", () => {
       payment: paid,
       cancelMinor: 0,
       event,
+      hook: null,
+      leaseSecs: 60,
     });
 
-    expect(changed).toMatchObject({ status: "ready", vbank, impUid: ready.imp_uid });
+    expect(changed?.row).toMatchObject({ status: "ready", vbank, impUid: ready.imp_uid });
     expect(again).toBeUndefined();
-    expect(settled).toEqual(await drizzleRow("os_move"));
+    expect(settled?.row).toEqual(await drizzleRow("os_move"));
     // Not given, the stored account stays; the payment and times are stored as drizzle would.
-    expect(settled).toMatchObject({
+    expect(settled?.row).toMatchObject({
       status: "paid",
       vbank,
       payment: paid,

@@ -8,6 +8,7 @@ import type { Payment } from "@iamport-pay/shared";
 import type { Db } from "./db/open.js";
 import { rowMapper } from "./db/rows.js";
 import { type OrderRow, orders, type StoredVbank } from "./db/schema.js";
+import { owedCte } from "./hook-outbox.js";
 
 type OrderStatus = OrderRow["status"];
 export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged">;
@@ -48,8 +49,9 @@ function whereFor(target: TransitionTarget): string {
 
 /**
  * One statement, so one implicit transaction: the conditional UPDATE (whose WHERE makes the
- * transition happen for exactly one caller, across processes) and the payment_events row that
- * records it (`target`, or `no_change` when the UPDATE matched nothing) commit or fail together.
+ * transition happen for exactly one caller, across processes), the payment_events row that
+ * records it (`target`, or `no_change` when the UPDATE matched nothing) and the hook call it owes
+ * (hook-outbox.ts; none when $16 is null) commit or fail together.
  */
 function transitionSql(target: TransitionTarget): string {
   return `with changed as (
@@ -64,8 +66,8 @@ function transitionSql(target: TransitionTarget): string {
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
     select $11::text, $12::text, $13::text, $14::text, $15::text,
       coalesce((select '${target}'::text from changed), 'no_change'), $4::jsonb
-  )
-  select * from changed`;
+  ), ${owedCte("changed o", { hook: "$16", payment: "$4", source: "$11", lease: "$17" })}
+  select changed.*, (select id from owed) as outbox_id from changed`;
 }
 
 const transitionSqls = Object.fromEntries(
@@ -81,10 +83,19 @@ export interface Transition {
   vbank?: StoredVbank | null;
   /** The verify call, for its payment_events row. */
   event: { source: string; impUid: string; namedMerchantUid: string | null };
+  /** The hook this transition owes (null: none) and its lease in seconds (hook-outbox.ts). */
+  hook: string | null;
+  leaseSecs: number;
+}
+
+export interface Transitioned {
+  row: OrderRow;
+  /** The owed hook's outbox row, for the caller to delete once it called the hook. */
+  outboxId: unknown;
 }
 
 /** The changed order, or undefined when its state did not allow the transition. */
-export async function applyTransition(db: Db, t: Transition): Promise<OrderRow | undefined> {
+export async function applyTransition(db: Db, t: Transition): Promise<Transitioned | undefined> {
   const { payment } = t;
   const [raw] = await db.query(transitionSqls[t.target], [
     t.merchantUid,
@@ -102,6 +113,8 @@ export async function applyTransition(db: Db, t: Transition): Promise<OrderRow |
     t.event.namedMerchantUid,
     payment.merchant_uid,
     payment.status,
+    t.hook,
+    t.leaseSecs,
   ]);
-  return raw === undefined ? undefined : toOrderRow(raw);
+  return raw === undefined ? undefined : { row: toOrderRow(raw), outboxId: raw.outbox_id ?? null };
 }

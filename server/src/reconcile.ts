@@ -12,6 +12,7 @@
  */
 import { sql } from "drizzle-orm";
 import { AppError } from "./errors.js";
+import { deliverOwedHooks } from "./hook-outbox.js";
 import { PaymentNotFoundError } from "./iamport-client.js";
 import { type VerifyDeps, verifyPayment } from "./verify.js";
 
@@ -120,22 +121,30 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-/** Runs `reconcileOnce` every `intervalMs` (0 = never on its own; `runNow` still works). */
+/**
+ * Runs a round every `intervalMs` (0 = never on its own; `runNow` still works), and one sweep at
+ * once: each round first delivers hook calls whose writer died (hook-outbox.ts), then runs
+ * `reconcileOnce`.
+ */
 export function startReconciler(
   deps: VerifyDeps,
   options: ReconcileOptions & { intervalMs: number },
 ): Reconciler {
-  let running: Promise<ReconcileSummary> = Promise.resolve({
-    checked: 0,
-    verified: 0,
-    noPayment: 0,
-    failed: 0,
-  });
+  let running: Promise<ReconcileSummary>;
   let stopped = false;
+  const sweep = () =>
+    deliverOwedHooks(deps).catch((error: Error) => {
+      deps.log("error", "hook sweep failed", { error: error.message });
+    });
   const runNow = () => {
-    running = running.catch(() => undefined).then(() => reconcileOnce(deps, options));
+    running = running
+      .catch(() => undefined)
+      .then(sweep)
+      .then(() => reconcileOnce(deps, options));
     return running;
   };
+  // On start: what a process that died before calling its hooks left (once their lease passed).
+  running = sweep().then(() => ({ checked: 0, verified: 0, noPayment: 0, failed: 0 }));
   const timer =
     options.intervalMs > 0
       ? setInterval(() => {

@@ -46,7 +46,7 @@ export interface RunningServer {
   sandbox?: Sandbox;
   db: Db;
   app: Hono;
-  /** One reconciliation round now (reconcile.ts). */
+  /** One reconciliation round now, after a sweep of owed hooks (reconcile.ts). */
   reconcile(): Promise<ReconcileSummary>;
   close(): Promise<void>;
 }
@@ -121,6 +121,7 @@ export async function startServer(
     prepare: config.prepare,
     publicUrl: url,
     refuseSandboxPayments,
+    hookLeaseMs: config.hookLeaseMs,
     log,
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
@@ -133,6 +134,7 @@ export async function startServer(
       iamport,
       cancelForged: config.cancelForged,
       refuseSandboxPayments,
+      hookLeaseMs: config.hookLeaseMs,
       log,
       ...(options.hooks ? { hooks: options.hooks } : {}),
     },

@@ -5,7 +5,7 @@
  */
 import type { Payment } from "@iamport-pay/shared";
 import { loadConfig } from "./config.js";
-import { orders, paymentClaims, paymentEvents } from "./db/schema.js";
+import { hookOutbox, orders, paymentClaims, paymentEvents } from "./db/schema.js";
 import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
@@ -146,6 +146,7 @@ export async function startTestServer(
       server.sandbox?.reset();
       await server.db.drizzle.delete(paymentEvents);
       await server.db.drizzle.delete(paymentClaims);
+      await server.db.drizzle.delete(hookOutbox);
       await server.db.drizzle.delete(orders);
       logs.length = 0;
       hookCalls.length = 0;

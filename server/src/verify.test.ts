@@ -4,10 +4,11 @@ import type { Payment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
 import { demoCatalog } from "./catalog.js";
-import { openDb } from "./db/open.js";
+import { type Db, openDb } from "./db/open.js";
+import { deliverOwedHooks } from "./hook-outbox.js";
 import { createIamportClient, type IamportClient } from "./iamport-client.js";
 import { startTestServer, type TestServer } from "./test-support.js";
-import { verifyPayment } from "./verify.js";
+import { type HookEvent, verifyPayment } from "./verify.js";
 
 let t: TestServer;
 const isPostgres = () => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
@@ -447,6 +448,49 @@ describe("hooks", () => {
     expect(result.status).toBe("success");
     expect((await t.order(order.merchant_uid)).status).toBe("paid");
     expect(logged).toContain("hook onPaid threw");
+  });
+
+  it("owed by a forgery or a duplicate are delivered again, with the same event, when the process died before clearing them", async () => {
+    const calls: { name: string; event: HookEvent }[] = [];
+    const recording = {
+      onForgery: (event: HookEvent) => void calls.push({ name: "onForgery", event }),
+      onDuplicate: (event: HookEvent) => void calls.push({ name: "onDuplicate", event }),
+    };
+    // The process dies right after each hook call: its outbox row is never deleted.
+    const dying: Db = {
+      ...t.server.db,
+      query: (text, params) =>
+        text.startsWith("delete from hook_outbox")
+          ? Promise.resolve([])
+          : t.server.db.query(text, params),
+    };
+    const deps = {
+      db: dying,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+      }),
+      cancelForged: true,
+      hooks: recording,
+      log: () => {},
+    };
+    const forged = await t.createOrder();
+    const wrong = await t.pay(forged.merchant_uid, 100, { webhook: false });
+    const paidTwice = await t.createOrder();
+    await t.pay(paidTwice.merchant_uid, paidTwice.amount);
+    const second = await t.pay(paidTwice.merchant_uid, paidTwice.amount, { webhook: false });
+    await verifyPayment(deps, { source: "client", impUid: wrong.imp_uid }).catch(() => {});
+    await verifyPayment(deps, { source: "webhook", impUid: second.imp_uid });
+    expect(calls.map((c) => c.name)).toEqual(["onForgery", "onDuplicate"]);
+
+    await t.server.db.query("update hook_outbox set claimed_until = now() - interval '1 s'", []);
+    const sweeper = { db: t.server.db, hooks: recording, log: () => {} };
+
+    expect(await deliverOwedHooks(sweeper)).toBe(2);
+    expect(await deliverOwedHooks(sweeper)).toBe(0);
+    expect(calls.slice(2)).toEqual(calls.slice(0, 2));
+    expect(calls[0]?.event).toMatchObject({ cancelled: true });
   });
 });
 

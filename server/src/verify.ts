@@ -10,7 +10,8 @@
  *    statement that also logs the call (order-statements.ts): under any concurrency, across
  *    processes, exactly one caller sees the row come back, and only that caller runs the hook;
  * 5. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
- * 6. hooks after commit.
+ * 6. hooks after commit: each is owed by an outbox row written with the transition (or claim),
+ *    which the caller deletes after the call and the sweeper delivers if it dies (hook-outbox.ts).
  */
 import {
   type CompleteStatus,
@@ -29,6 +30,7 @@ import {
   type StoredVbank,
 } from "./db/schema.js";
 import { AppError } from "./errors.js";
+import { deliverHook, leaseSecs, owedCte, owedHook } from "./hook-outbox.js";
 import {
   type IamportClient,
   IamportError,
@@ -47,7 +49,10 @@ export interface HookEvent {
   source: VerifySource;
 }
 
-/** Called after the transaction commits, once per transition; a throwing hook is logged only. */
+/**
+ * Called after the transaction commits, once per transition; at least once across crashes (the
+ * outbox, hook-outbox.ts). A throwing hook is logged only.
+ */
 export interface Hooks {
   onPaid?(event: HookEvent): unknown;
   onVbankIssued?(event: HookEvent): unknown;
@@ -67,6 +72,8 @@ export interface VerifyDeps {
   /** Refuse payments Iamport marks `sandbox: true` (a production server should). */
   refuseSandboxPayments?: boolean;
   hooks?: Hooks;
+  /** How long a hook call may take before the sweeper may call it again (default 60 s). */
+  hookLeaseMs?: number;
   log: Logger;
 }
 
@@ -212,8 +219,9 @@ async function applyStatus(
   // A partial cancel leaves Iamport's status `paid` (UNCONFIRMED); the order says `cancelled`
   // with the refunded amount, as shared's CompleteStatus documents.
   const target: TransitionTarget = cancelMinor > 0 ? "cancelled" : payment.status;
+  const hook = hookFor[target];
 
-  const changed = await applyTransition(deps.db, {
+  const transitioned = await applyTransition(deps.db, {
     merchantUid: order.merchantUid,
     target,
     payment,
@@ -224,9 +232,12 @@ async function applyStatus(
       impUid: input.impUid,
       namedMerchantUid: input.merchantUid ?? null,
     },
+    hook: hook === undefined ? null : owedHook(deps, hook),
+    leaseSecs: leaseSecs(deps),
   });
 
-  if (changed) {
+  if (transitioned) {
+    const changed = transitioned.row;
     deps.log("info", "order updated", {
       source: input.source,
       merchant_uid: changed.merchantUid,
@@ -234,10 +245,10 @@ async function applyStatus(
       from: order.status,
       to: changed.status,
     });
-    const event = { order: toOrderView(changed), payment, source: input.source };
-    if (target === "paid") await runHook(deps, "onPaid", event);
-    if (target === "ready") await runHook(deps, "onVbankIssued", event);
-    if (target === "cancelled") await runHook(deps, "onCancelled", event);
+    if (hook !== undefined) {
+      const event = { order: toOrderView(changed), payment, source: input.source };
+      await deliverHook(deps, transitioned.outboxId, hook, event);
+    }
     return verdict(changed);
   }
 
@@ -272,13 +283,13 @@ async function refundDuplicate(
       const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
       throw await iamportFailure(deps, input, error, record);
     }
-    await recordEvent(deps.db.drizzle, input, { payment, decision: "duplicate_refunded" });
+    const outboxId = await recordRefundedDuplicate(deps, input, payment);
     deps.log("warn", "duplicate payment refunded", {
       merchant_uid: order.merchantUid,
       imp_uid: payment.imp_uid,
       kept: order.impUid,
     });
-    await runHook(deps, "onDuplicate", {
+    await deliverHook(deps, outboxId, "onDuplicate", {
       order: toOrderView(order),
       payment,
       source: input.source,
@@ -356,14 +367,15 @@ async function handleForgery(
   }
 
   const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
-  if (live && (await claim(db, payment, "forgery"))) {
+  const forgery = live ? await claimForgery(deps, input, payment, cancelled) : undefined;
+  if (forgery) {
     deps.log("warn", "forged payment", {
       source: input.source,
       merchant_uid: order.merchantUid,
       imp_uid: payment.imp_uid,
       cancelled,
     });
-    await runHook(deps, "onForgery", {
+    await deliverHook(deps, forgery.outboxId, "onForgery", {
       order: toOrderView(current),
       payment,
       source: input.source,
@@ -389,7 +401,77 @@ function vbankOf(payment: Payment): StoredVbank | null {
   };
 }
 
-type ClaimKind = "forgery" | "forgery_cancel" | "duplicate";
+const hookFor: Partial<Record<TransitionTarget, "onPaid" | "onVbankIssued" | "onCancelled">> = {
+  paid: "onPaid",
+  ready: "onVbankIssued",
+  cancelled: "onCancelled",
+};
+
+type ClaimKind = "forgery_cancel" | "duplicate";
+
+// The two statements below owe their hook in the statement that makes it owed (hook-outbox.ts).
+const forgeryClaimSql = `with claimed as (
+    insert into payment_claims (imp_uid, kind, merchant_uid) values ($1::text, 'forgery', $2::text)
+    on conflict do nothing returning merchant_uid
+  ), ${owedCte("claimed c join orders o on o.merchant_uid = c.merchant_uid", {
+    hook: "$3",
+    payment: "$4",
+    source: "$5",
+    lease: "$6",
+    cancelled: "$7",
+  })}
+  select (select id from owed) as outbox_id from claimed`;
+
+/** The onForgery claim, true for exactly one caller per payment, with its owed hook. */
+async function claimForgery(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: Payment,
+  cancelled: boolean,
+): Promise<{ outboxId: unknown } | undefined> {
+  const [row] = await deps.db.query(forgeryClaimSql, [
+    payment.imp_uid,
+    payment.merchant_uid,
+    owedHook(deps, "onForgery"),
+    JSON.stringify(payment),
+    input.source,
+    leaseSecs(deps),
+    cancelled,
+  ]);
+  return row === undefined ? undefined : { outboxId: row.outbox_id ?? null };
+}
+
+const duplicateRefundedSql = `with event as (
+    insert into payment_events
+      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
+    values ($1::text, $2::text, $3::text, $4::text, $5::text, 'duplicate_refunded', $6::jsonb)
+  ), ${owedCte("orders o", {
+    hook: "$7",
+    payment: "$6",
+    source: "$1",
+    lease: "$8",
+    where: "o.merchant_uid = $4::text",
+  })}
+  select (select id from owed) as outbox_id`;
+
+/** Records a refunded duplicate and, in the same statement, owes its onDuplicate hook. */
+async function recordRefundedDuplicate(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: Payment,
+): Promise<unknown> {
+  const [row] = await deps.db.query(duplicateRefundedSql, [
+    input.source,
+    input.impUid,
+    input.merchantUid ?? null,
+    payment.merchant_uid,
+    payment.status,
+    JSON.stringify(payment),
+    owedHook(deps, "onDuplicate"),
+    leaseSecs(deps),
+  ]);
+  return row?.outbox_id ?? null;
+}
 
 /** True for exactly one caller per payment and kind, across processes. */
 async function claim(db: Drizzle, payment: Payment, kind: ClaimKind): Promise<boolean> {
@@ -426,18 +508,4 @@ async function recordEvent(db: Executor, input: VerifyInput, fields: EventFields
     detail: fields.detail ?? null,
     payment: fields.payment ?? null,
   });
-}
-
-async function runHook<K extends keyof Hooks>(
-  deps: VerifyDeps,
-  name: K,
-  event: Parameters<NonNullable<Hooks[K]>>[0],
-): Promise<void> {
-  const hook = deps.hooks?.[name] as ((event: unknown) => unknown) | undefined;
-  if (hook === undefined) return;
-  try {
-    await hook(event);
-  } catch (error) {
-    deps.log("error", `hook ${name} threw`, { error: (error as Error).message });
-  }
 }

@@ -237,6 +237,7 @@ export async function snapshotTables(server: RunningServer): Promise<unknown[]> 
 
 export interface ServerProcess {
   url: string;
+  pid: number | undefined;
   /** SIGKILL: no graceful anything. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -286,6 +287,7 @@ export async function spawnServer(
   }
   return {
     url,
+    pid: child.pid,
     async kill() {
       if (child.exitCode === null) child.kill("SIGKILL");
       await exited;

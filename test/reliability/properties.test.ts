@@ -155,6 +155,9 @@ describe("order state under any Iamport history and any interleaving of calls", 
           .map((h) => h.event.order.cancel_amount);
         expect(refundsSeen).toEqual([...refundsSeen].sort((a, b) => a - b));
         expect(new Set(refundsSeen).size).toBe(refundsSeen.length);
+        // Each call made took its outbox row with it: a sweep would repeat nothing.
+        const owed = await rig.server.db.query("select count(*)::int as n from hook_outbox", []);
+        expect(owed[0]?.n).toBe(0);
       }),
       { numRuns: PROPERTY_RUNS },
     );

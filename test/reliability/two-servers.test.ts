@@ -123,6 +123,9 @@ describe.skipIf(postgresUrl === undefined)("two server processes on one PostgreS
           onCancelled: wasRefunded ? 1 : 0,
         });
       }
+      // Each hook call's outbox row went with it: nothing is left for a sweeper to repeat.
+      const [owed] = await sql<{ n: number }[]>`select count(*)::int as n from hook_outbox`;
+      expect(owed?.n).toBe(0);
     } finally {
       await sql.end({ timeout: 5 });
     }

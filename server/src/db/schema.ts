@@ -96,6 +96,27 @@ export const paymentClaims = pgTable(
   (t) => [primaryKey({ columns: [t.impUid, t.kind] })],
 );
 
+/**
+ * The transactional outbox: one row per hook call owed, written in the same statement as the
+ * transition (or claim) that owes it, already leased to its writer (`claimed_until`). The writer
+ * calls the hook after the commit and deletes the row; a row whose writer died is leased again
+ * and delivered by the sweeper (hook-outbox.ts) once `claimed_until` has passed.
+ */
+export const hookOutbox = pgTable(
+  "hook_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    hook: text("hook", {
+      enum: ["onPaid", "onVbankIssued", "onCancelled", "onForgery", "onDuplicate"],
+    }).notNull(),
+    /** `{ order, payment, source, cancelled? }`; `order` is the orders row as json (snake_case). */
+    event: jsonb("event").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("hook_outbox_claimed_until_idx").on(t.claimedUntil)],
+);
+
 /** The catalog as loaded at start (CATALOG), for reports and other tools. */
 export const products = pgTable("products", {
   sku: text("sku").primaryKey(),
