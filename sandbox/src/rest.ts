@@ -27,6 +27,14 @@ async function bodyOrError(c: Context): Promise<Record<string, unknown> | Respon
   }
 }
 
+/** A prepare body (JSON or form), parsed, or the error answer to send. */
+async function readPrepare(c: Context): Promise<PrepareRequest | Response> {
+  const body = await bodyOrError(c);
+  if (body instanceof Response) return body;
+  const parsed = PrepareRequest.safeParse(body);
+  return parsed.success ? parsed.data : fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+}
+
 export function createRestRoutes(state: SandboxState): Hono {
   const rest = new Hono();
   const { store, faults } = state;
@@ -66,11 +74,9 @@ export function createRestRoutes(state: SandboxState): Hono {
   rest.use("/payments/*", requireToken);
 
   rest.post("/payments/prepare", faults.middleware("prepare"), async (c) => {
-    const body = await bodyOrError(c);
-    if (body instanceof Response) return body;
-    const parsed = PrepareRequest.safeParse(body);
-    if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
-    const { merchant_uid, amount, currency } = parsed.data;
+    const parsed = await readPrepare(c);
+    if (parsed instanceof Response) return parsed;
+    const { merchant_uid, amount, currency } = parsed;
     const problem = amountProblem(amount, currency ?? "KRW");
     if (problem) return fail(c, 400, IAMPORT_ERROR, problem);
     // UNCONFIRMED: registering a merchant_uid twice is refused (PUT changes it).
@@ -88,11 +94,9 @@ export function createRestRoutes(state: SandboxState): Hono {
   });
 
   rest.put("/payments/prepare", faults.middleware("prepare"), async (c) => {
-    const body = await bodyOrError(c);
-    if (body instanceof Response) return body;
-    const parsed = PrepareRequest.safeParse(body);
-    if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
-    const { merchant_uid, amount, currency } = parsed.data;
+    const parsed = await readPrepare(c);
+    if (parsed instanceof Response) return parsed;
+    const { merchant_uid, amount, currency } = parsed;
     const problem = amountProblem(amount, currency ?? "KRW");
     if (problem) return fail(c, 400, IAMPORT_ERROR, problem);
     const existing = store.prepared.get(merchant_uid);

@@ -1,4 +1,5 @@
-// Debian's Chromium driven by playwright-core: nothing is downloaded, flags from setup-notes.md.
+// Debian's Chromium driven by playwright-core: nothing is downloaded; path and flags are
+// wtr.base.mjs's, shared with the web-test-runner suites.
 import { existsSync, mkdirSync } from "node:fs";
 import {
   type Browser,
@@ -7,8 +8,8 @@ import {
   devices,
   type Page,
 } from "playwright-core";
+import { chromeFlags, chromePath } from "../../wtr.base.mjs";
 
-export const chromePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 export const screenshotDir = new URL("../screenshots/", import.meta.url).pathname;
 
 export async function launchChromium(): Promise<Browser> {
@@ -18,16 +19,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromePath,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
+    args: chromeFlags,
   });
 }
 
