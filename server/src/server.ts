@@ -16,7 +16,7 @@ import { demoCatalog, loadCatalog } from "./catalog.js";
 import { type Config, DEFAULT_IAMPORT_API_URL } from "./config.js";
 import { type Db, openDb } from "./db/open.js";
 import { hookOutbox, products } from "./db/schema.js";
-import { createIamportClient, IamportError, type IamportClient } from "./iamport-client.js";
+import { createIamportClient, type IamportClient, IamportError } from "./iamport-client.js";
 import { atLevel, createJsonLogger, type Logger } from "./logger.js";
 import {
   createPrometheusMetrics,
@@ -24,8 +24,8 @@ import {
   noMetrics,
   type PrometheusMetrics,
 } from "./metrics.js";
-import type { ScheduleTimer } from "./request-timeout.js";
 import { type ReconcileSummary, startReconciler } from "./reconcile.js";
+import type { ScheduleTimer } from "./request-timeout.js";
 import type { Hooks } from "./verify.js";
 
 export interface StartOptions {
