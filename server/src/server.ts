@@ -82,6 +82,7 @@ export async function startServer(
     key: config.impKey ?? sandboxDefaults.impKey,
     secret: config.impSecret ?? sandboxDefaults.impSecret,
     metrics,
+    includeSandbox: config.acceptTestPayments,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
     ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
@@ -139,7 +140,8 @@ export async function startServer(
   }
 
   const iamport = keyedClient ?? createIamportClient({ ...clientOptions, baseUrl: iamportUrl });
-  const refuseSandboxPayments = !config.sandboxMode && options.acceptSandboxPayments !== true;
+  const refuseSandboxPayments =
+    !config.acceptTestPayments && options.acceptSandboxPayments !== true;
   const app = createApp({
     db,
     iamport,
@@ -151,6 +153,7 @@ export async function startServer(
     prepare: config.prepare,
     publicUrl: url,
     refuseSandboxPayments,
+    allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
     log,
     metrics,
@@ -168,6 +171,7 @@ export async function startServer(
       iamport,
       cancelForged: config.cancelForged,
       refuseSandboxPayments,
+      ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
       log,
       metrics,
@@ -176,6 +180,7 @@ export async function startServer(
     {
       intervalMs: options.reconcileIntervalMs ?? config.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs ?? config.reconcileGraceMs,
+      maxBackoffMs: config.reconcileMaxBackoffMs,
     },
   );
   const metricsServer =

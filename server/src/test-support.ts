@@ -3,9 +3,9 @@
  * in-memory PGlite otherwise), a whole server in sandbox mode on a real port, and small clients
  * for our API and the sandbox's control API.
  */
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { loadConfig } from "./config.js";
-import { hookOutbox, orders, paymentClaims, paymentEvents } from "./db/schema.js";
+import { hookOutbox, orders, paymentClaims, paymentEvents, refundsRequired } from "./db/schema.js";
 import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
@@ -62,7 +62,7 @@ export interface TestServer {
     merchantUid: string,
     amount: number,
     options?: Record<string, unknown> & { webhook?: boolean },
-  ): Promise<Payment>;
+  ): Promise<IamportPayment>;
   complete(impUid: string, merchantUid: string): Promise<Answer>;
   webhook(body: Record<string, string>, form?: boolean): Promise<Answer>;
   order(merchantUid: string): Promise<Record<string, unknown>>;
@@ -99,6 +99,7 @@ export async function startTestServer(
       onCancelled: record("onCancelled"),
       onForgery: record("onForgery"),
       onDuplicate: record("onDuplicate"),
+      onRefundRequired: record("onRefundRequired"),
     },
     ...options,
   });
@@ -146,6 +147,7 @@ export async function startTestServer(
       server.sandbox?.reset();
       await server.db.drizzle.delete(paymentEvents);
       await server.db.drizzle.delete(paymentClaims);
+      await server.db.drizzle.delete(refundsRequired);
       await server.db.drizzle.delete(hookOutbox);
       await server.db.drizzle.delete(orders);
       logs.length = 0;
