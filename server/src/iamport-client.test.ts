@@ -10,6 +10,7 @@ import {
   IamportUnavailableError,
   PaymentNotFoundError,
 } from "./iamport-client.js";
+import { manualTimeouts } from "./test-support.js";
 
 let clock = Date.now();
 let sandbox: Sandbox;
@@ -35,6 +36,12 @@ beforeEach(() => {
   sandbox.reset();
 });
 
+// Deadlines end only when a test says so: a loaded machine can never make a call "time out".
+let timeouts = manualTimeouts();
+beforeEach(() => {
+  timeouts = manualTimeouts();
+});
+
 const client = (secret = "the-secret-value") =>
   createIamportClient({
     baseUrl,
@@ -42,6 +49,7 @@ const client = (secret = "the-secret-value") =>
     secret,
     now: () => clock,
     timeoutMs: 300,
+    timeoutSignal: (ms) => timeouts.signal(ms),
     retryDelayMs: 10,
   });
 
@@ -165,7 +173,12 @@ describe("errors", () => {
       body: JSON.stringify({ target: "payments", mode: "hang" }),
     });
 
-    const error = await iamport.getPayment(impUid).catch((e: unknown) => e);
+    const before = timeouts.handedOut;
+    const pending = iamport.getPayment(impUid).catch((e: unknown) => e);
+    while (timeouts.handedOut === before) await new Promise((resolve) => setImmediate(resolve));
+    // The call is out and Iamport holds it: its deadline passes (and its retry's).
+    timeouts.expire();
+    const error = await pending;
     await fetch(`${baseUrl}/control/faults`, { method: "DELETE" });
 
     expect(error).toBeInstanceOf(IamportUnavailableError);

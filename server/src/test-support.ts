@@ -189,3 +189,36 @@ export async function startTestServer(
     },
   };
 }
+
+/**
+ * Iamport call deadlines a test ends by hand (the client's `timeoutSignal`), so no test depends
+ * on how fast the machine is. `expire()` ends every deadline handed out so far and, until
+ * `restore()`, each new one right after its request is sent, as a deadline passing while
+ * Iamport holds the call would.
+ */
+export function manualTimeouts() {
+  const live = new Set<AbortController>();
+  let expiring = false;
+  const end = (controller: AbortController) =>
+    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+  return {
+    signal(_ms: number): AbortSignal {
+      const controller = new AbortController();
+      if (expiring) setImmediate(() => end(controller));
+      else live.add(controller);
+      return controller.signal;
+    },
+    /** Deadlines handed out and not yet ended. */
+    get handedOut(): number {
+      return live.size;
+    },
+    expire(): void {
+      expiring = true;
+      for (const controller of live) end(controller);
+      live.clear();
+    },
+    restore(): void {
+      expiring = false;
+    },
+  };
+}

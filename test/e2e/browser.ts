@@ -10,7 +10,9 @@ import {
 } from "playwright-core";
 import { chromeFlags, chromePath } from "../../wtr.base.mjs";
 
-export const screenshotDir = new URL("../screenshots/", import.meta.url).pathname;
+// Written by every run, never committed (gitignored): the README's pictures in docs/screenshots/
+// are copies chosen and committed by hand.
+export const screenshotDir = new URL("../output/screenshots/", import.meta.url).pathname;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromePath)) {
