@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config.js";
+import { configVariables, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
   it("runs in sandbox mode with the documented defaults when nothing is set", () => {
@@ -116,5 +117,11 @@ describe("loadConfig", () => {
     expect(message).toContain("IMP_KEY");
     expect(message).not.toContain("hunter2-secret");
     expect(message).not.toContain("\n");
+  });
+
+  it("has every variable it reads listed in .env.example", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const listed = new Set([...example.matchAll(/^# ([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(configVariables.filter((name) => !listed.has(name))).toEqual([]);
   });
 });
