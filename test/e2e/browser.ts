@@ -59,7 +59,7 @@ export async function waitForEvent(page: Page, ...types: string[]): Promise<Page
         wanted.includes(e.type),
       ),
     types,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   const all = await events(page);
   return all.find((e) => types.includes(e.type))!;
@@ -70,7 +70,7 @@ export async function waitForEvent(page: Page, ...types: string[]): Promise<Page
  * in the page itself (after a full-page navigation on mobile).
  */
 export async function clickCheckout(page: Page, name: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const button = frame.getByRole("button", { name, exact: true });
@@ -86,7 +86,7 @@ export async function clickCheckout(page: Page, name: string): Promise<void> {
 
 /** Fills the checkout's Amount field (to pay a different amount than the order's). */
 export async function fillCheckoutAmount(page: Page, amount: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const field = frame.getByLabel("Amount");
