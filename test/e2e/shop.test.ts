@@ -84,7 +84,7 @@ async function webhooksFor(merchantUid: string): Promise<Webhook[]> {
   return list.filter((w) => w.body?.merchant_uid === merchantUid);
 }
 
-describe("the demo shop in Chromium", () => {
+describe("the demo shop in Chromium", { timeout: 120_000 }, () => {
   it("pays by card: the page hears success and the order is paid", async () => {
     const page = await openShop();
     await screenshot(page, "1-idle");
