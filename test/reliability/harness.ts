@@ -181,6 +181,8 @@ export async function startRig(
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: iamport.url,
       RECONCILE_INTERVAL_MS: "0",
+      // Loads here can outlast any real deadline on a busy machine: tests never race a clock.
+      REQUEST_TIMEOUT_MS: "0",
       ...env,
     }),
     {
@@ -262,6 +264,7 @@ export async function spawnServer(
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       RECONCILE_INTERVAL_MS: "0",
+      REQUEST_TIMEOUT_MS: "0",
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
