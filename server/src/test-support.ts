@@ -97,6 +97,9 @@ export async function startTestServer(
     loadConfig({ PORT: "0", DATABASE_URL: database.url, REQUEST_TIMEOUT_MS: "0", ...env }),
     {
       log: (level, message, fields) => logs.push({ level, message, fields }),
+      // Iamport deadlines that never end by themselves, for the same reason: the tests of
+      // timeouts build their own client with manualTimeouts().
+      timeoutSignal: () => new AbortController().signal,
       hooks: {
         onPaid: record("onPaid"),
         onVbankIssued: record("onVbankIssued"),
