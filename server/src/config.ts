@@ -91,6 +91,9 @@ const EnvSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
+/** Every variable the server reads (`.env.example` lists each, with its default). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   port: number;
   host: string;
