@@ -3,8 +3,8 @@
 import type { OrderView, RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
 import { expect } from "@open-wc/testing";
 import {
-  CONFIRM_FOR_MS,
   type Clock,
+  CONFIRM_FOR_MS,
   type PayDeps,
   type PayInput,
   runPayment,
@@ -96,7 +96,12 @@ function setup(
   input: Partial<PayInput> = {},
 ) {
   const { clock, sleeps } = virtualClock();
-  const seen = { confirming: 0, asked: 0, params: [] as RequestPayParam[], remembered: [] as unknown[] };
+  const seen = {
+    confirming: 0,
+    asked: 0,
+    params: [] as RequestPayParam[],
+    remembered: [] as unknown[],
+  };
   const deps: PayDeps = {
     api,
     clock,
@@ -176,7 +181,9 @@ describe("pay-flow: after approval it confirms, never invites a second payment",
   });
 
   it("ends a refused confirmation (4xx) as payment_unconfirmed, never order_rejected", async () => {
-    const { api } = fakeApi({ complete: [new ServerApiError("rejected", "404", "order_not_found")] });
+    const { api } = fakeApi({
+      complete: [new ServerApiError("rejected", "404", "order_not_found")],
+    });
     const { run } = setup(api, { success: true, imp_uid: "imp_1" });
 
     expect((await run()).detail).to.include({ code: "payment_unconfirmed" });
