@@ -192,7 +192,7 @@ describe("a merchant page on an origin the server does not allow", () => {
         .getByText("이 상점의 결제 서버가 이 페이지의 결제를 받지 않습니다")
         .waitFor();
       expect(consoleErrors.join("\n")).toContain(
-        `add ${new URL(shopUrl).origin} to its ALLOWED_ORIGINS`,
+        `add ${new URL(shopUrl).origin} to ALLOWED_ORIGINS`,
       );
     },
     JOURNEY_MS,

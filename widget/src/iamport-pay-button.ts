@@ -1,10 +1,15 @@
 import type { CartItem, ConfigResponse } from "@iamport-pay/shared";
 import { html, LitElement, type PropertyValues } from "lit";
-import { property, state } from "lit/decorators.js";
 import { PayFailureEvent, PayStartEvent, PaySuccessEvent, PayVbankIssuedEvent } from "./events.js";
 import { loadSdk, requestPay } from "./iamport-sdk.js";
 import { readReturn, resolveReturn, withoutReturn } from "./mobile-return.js";
-import { type Clock, confirmPayment, type PayResult, runPayment } from "./pay-flow.js";
+import {
+  type Clock,
+  type ConfirmDeps,
+  confirmPayment,
+  type PayResult,
+  runPayment,
+} from "./pay-flow.js";
 import { dropPending, loadPending, savePending } from "./pending-store.js";
 import { createServerApi, type ServerApi } from "./server-api.js";
 import { type Lang, pickLang, type Strings, strings } from "./strings.js";
@@ -54,39 +59,62 @@ const clock: Clock = {
 export class IamportPayButton extends LitElement {
   static override styles = styles;
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  // A static table rather than decorators: the decorator helpers cost bytes in every page.
+  static override properties = {
+    server: {},
+    sku: {},
+    quantity: { type: Number },
+    items: { attribute: false },
+    pg: {},
+    payMethod: { attribute: "pay-method" },
+    buyerName: { attribute: "buyer-name" },
+    buyerEmail: { attribute: "buyer-email" },
+    buyerTel: { attribute: "buyer-tel" },
+    buyerAddr: { attribute: "buyer-addr" },
+    buyerPostcode: { attribute: "buyer-postcode" },
+    redirect: {},
+    lang: {},
+    disabled: { type: Boolean, reflect: true },
+    impCode: { attribute: "imp-code" },
+    sdkUrl: { attribute: "sdk-url" },
+    timeout: { type: Number },
+    state: { reflect: true },
+    message: { state: true },
+    waiting: { state: true },
+  };
 
   /** Base URL of the iamport-pay server (required), e.g. `https://shop.example.com/pay`. */
-  @property() server = "";
+  server = "";
   /** One product to buy (with `quantity`); ignored when `items` is set. */
-  @property() sku = "";
-  @property({ type: Number }) quantity = 1;
+  sku = "";
+  quantity = 1;
   /** A whole cart, for code: `[{ sku, quantity }]`. */
-  @property({ attribute: false }) items: CartItem[] | undefined = undefined;
+  items: CartItem[] | undefined = undefined;
   /** Iamport's `pg` (`html5_inicis`, or `provider.mid`); default from `/config`. */
-  @property() pg = "";
-  @property({ attribute: "pay-method" }) payMethod = "";
-  @property({ attribute: "buyer-name" }) buyerName = "";
-  @property({ attribute: "buyer-email" }) buyerEmail = "";
-  @property({ attribute: "buyer-tel" }) buyerTel = "";
-  @property({ attribute: "buyer-addr" }) buyerAddr = "";
-  @property({ attribute: "buyer-postcode" }) buyerPostcode = "";
+  pg = "";
+  payMethod = "";
+  buyerName = "";
+  buyerEmail = "";
+  buyerTel = "";
+  buyerAddr = "";
+  buyerPostcode = "";
   /** `auto`: `m_redirect_url` on mobile browsers; `always`; `never`. */
-  @property() redirect: "auto" | "always" | "never" = "auto";
+  redirect: "auto" | "always" | "never" = "auto";
   /** `ko` or `en`; default the document's language. */
-  @property() override lang = "";
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  override lang = "";
+  disabled = false;
   /** Overrides `/config`'s `impCode`. */
-  @property({ attribute: "imp-code" }) impCode = "";
+  impCode = "";
   /** Overrides `/config`'s `sdkUrl`. */
-  @property({ attribute: "sdk-url" }) sdkUrl = "";
+  sdkUrl = "";
   /** Give up on a server call after this many milliseconds. */
-  @property({ type: Number }) timeout = 30_000;
+  timeout = 30_000;
   /** `idle`, `busy`, `success` or `failure`; reflected for page styles. Read-only. */
-  @property({ reflect: true }) state: PayState = "idle";
+  state: PayState = "idle";
 
-  @state() private message = "";
+  private message = "";
   /** Waiting for one more click, because the first click's activation expired. */
-  @state() private waiting: (() => void) | undefined;
+  private waiting: (() => void) | undefined;
 
   #running: Promise<PayResult> | undefined;
   #abort: AbortController | undefined;
@@ -121,7 +149,7 @@ export class IamportPayButton extends LitElement {
     const problem = this.#problem();
     if (problem) return Promise.reject(new Error(problem));
     if (this.state === "success") {
-      return Promise.reject(new Error("<iamport-pay-button> has been paid; call reset() first"));
+      return Promise.reject(new Error("<iamport-pay-button> is paid; call reset()"));
     }
     const items = this.#items();
     const lang = this.#lang();
@@ -208,17 +236,17 @@ export class IamportPayButton extends LitElement {
         this.message = result.detail.message;
         if (result.detail.code === "origin_not_allowed") {
           console.error(
-            `<iamport-pay-button>: the server at ${this.server} refuses this page's origin; add ${location.origin} to its ALLOWED_ORIGINS`,
+            `<iamport-pay-button>: add ${location.origin} to ALLOWED_ORIGINS of ${this.server}`,
           );
         }
         this.dispatchEvent(new PayFailureEvent(result.detail));
       } else if (result.type === "vbank-issued") {
         const { vbank } = result.detail;
         const due = vbank.due
-          ? new Intl.DateTimeFormat(this.#lang(), {
+          ? new Date(vbank.due).toLocaleString(this.#lang(), {
               dateStyle: "medium",
               timeStyle: "short",
-            }).format(new Date(vbank.due))
+            })
           : "";
         this.state = "success";
         this.message = t.vbankIssued(vbank, due);
@@ -266,13 +294,7 @@ export class IamportPayButton extends LitElement {
     history.replaceState(history.state, "", withoutReturn(url));
     if (!pending) return false;
     savePending({ ...pending, imp_uid: params.imp_uid ?? pending.imp_uid, approved: true });
-    const t = strings(this.#lang());
-    this.#abort = new AbortController();
-    this.#track(
-      resolveReturn({ api: this.#serverApi(), clock, signal: this.#abort.signal }, params, t),
-      t,
-      true,
-    );
+    this.#confirm((deps, t) => resolveReturn(deps, params, t));
     // The shopper lands at the top of the page: bring the result into view and to the reader.
     this.updateComplete.then(() => {
       this.scrollIntoView({ block: "center" });
@@ -285,19 +307,15 @@ export class IamportPayButton extends LitElement {
   #resume(): boolean {
     const pending = loadPending().find((p) => p.approved && p.key === this.#key());
     if (!pending) return false;
+    this.#confirm((deps, t) => confirmPayment(deps, t, pending.merchant_uid, pending.imp_uid));
+    return true;
+  }
+
+  /** Shows "confirming" and runs `run` (abortable) to the result. */
+  #confirm(run: (deps: ConfirmDeps, t: Strings) => Promise<PayResult>): void {
     const t = strings(this.#lang());
     this.#abort = new AbortController();
-    this.#track(
-      confirmPayment(
-        { api: this.#serverApi(), clock, signal: this.#abort.signal },
-        t,
-        pending.merchant_uid,
-        pending.imp_uid,
-      ),
-      t,
-      true,
-    );
-    return true;
+    this.#track(run({ api: this.#serverApi(), clock, signal: this.#abort.signal }, t), t, true);
   }
 
   /** Which button of the page this is, the same after a reload or a return. */
@@ -313,10 +331,14 @@ export class IamportPayButton extends LitElement {
 
   /** Why the button cannot pay (for the console), or "" when it is set up. */
   #problem(): string {
-    if (this.disabled) return "<iamport-pay-button> is disabled";
-    if (!this.server) return "<iamport-pay-button> needs `server` (the iamport-pay server's URL)";
-    if (this.#items().length === 0) return "<iamport-pay-button> needs `sku` or `items`";
-    return "";
+    const problem = this.disabled
+      ? "is disabled"
+      : !this.server
+        ? "needs `server`"
+        : this.#items().length
+          ? ""
+          : "needs `sku` or `items`";
+    return problem && `<iamport-pay-button> ${problem}`;
   }
 
   /** Fetches `/config` and the SDK when the browser is idle or the button comes into view. */
@@ -349,13 +371,12 @@ export class IamportPayButton extends LitElement {
       const api = createServerApi(this.server, { timeoutMs: this.timeout });
       const fetchConfig = api.config;
       let config: Promise<ConfigResponse> | undefined;
-      api.config = () => {
-        config ??= fetchConfig();
-        config.catch(() => {
+      // Asked once and kept, unless it fails (the next click asks again).
+      api.config = () =>
+        (config ??= fetchConfig().catch((error) => {
           config = undefined;
-        });
-        return config;
-      };
+          throw error;
+        }));
       this.#api = { key, api };
     }
     return this.#api.api;
@@ -387,17 +408,8 @@ export class IamportPayButton extends LitElement {
     const misconfigured = !this.disabled && this.#problem() !== "";
     // Busy and paid buttons stay focusable (aria-disabled), so focus never drops to <body>.
     const inert = busy || this.state === "success";
-    return html`<button
-        part="button"
-        type="button"
-        ?disabled=${this.disabled || misconfigured}
-        aria-disabled=${inert ? "true" : "false"}
-        aria-busy=${busy ? "true" : "false"}
-        @click=${this.#onClick}
-      >
-        ${this.waiting ? t.continue : html`<slot>${t.pay}</slot>`}
-      </button>
-      <div part="status" role="status" aria-live="polite" tabindex="-1">${misconfigured ? t.misconfigured : this.message}</div>`;
+    // One line on purpose: template whitespace ships in the bundle.
+    return html`<button part=button type=button ?disabled=${this.disabled || misconfigured} aria-disabled=${inert} aria-busy=${busy} @click=${this.#onClick}>${this.waiting ? t.continue : html`<slot>${t.pay}</slot>`}</button><div part=status role=status aria-live=polite tabindex=-1>${misconfigured ? t.misconfigured : this.message}</div>`;
   }
 
   #onClick = () => {

@@ -9,11 +9,12 @@ import type { Strings } from "./strings.js";
 /** Every parameter Iamport or our server adds; removed so a reload does not fire twice. */
 export const RETURN_PARAMS = [
   "merchant_uid",
+  "error_code",
+  "error_msg",
+  // From here on: the markers of a return (see readReturn).
   "imp_uid",
   "imp_success",
   "success",
-  "error_code",
-  "error_msg",
   "iamport_pay",
 ];
 
@@ -32,7 +33,7 @@ export interface ReturnParams {
 export function readReturn(url: URL): ReturnParams | undefined {
   const q = url.searchParams;
   const merchant_uid = q.get("merchant_uid");
-  const marked = ["iamport_pay", "imp_uid", "imp_success", "success"].some((k) => q.has(k));
+  const marked = RETURN_PARAMS.slice(3).some((k) => q.has(k));
   if (!merchant_uid || !marked) return undefined;
   return {
     merchant_uid,

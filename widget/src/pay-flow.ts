@@ -241,12 +241,10 @@ export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayRes
   };
   if (pg) param.pg = pg;
   if (input.payMethod) param.pay_method = input.payMethod;
-  const { name, email, tel, addr, postcode } = input.buyer;
-  if (name) param.buyer_name = name;
-  if (email) param.buyer_email = email;
-  if (tel) param.buyer_tel = tel;
-  if (addr) param.buyer_addr = addr;
-  if (postcode) param.buyer_postcode = postcode;
+  // buyer.name → buyer_name, …: the element passes only the fields that are set.
+  for (const [field, value] of Object.entries(input.buyer)) {
+    (param as unknown as Record<string, string>)[`buyer_${field}`] = value;
+  }
 
   // A slow order can outlive the click's activation (about 5 s in Chromium); a popup-based PG
   // window opened now would be blocked. Redirect instead, or ask for one more click.

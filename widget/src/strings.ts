@@ -20,12 +20,12 @@ export interface Strings {
 const ko: Strings = {
   pay: "결제하기",
   busy: "결제 중…",
-  confirming: "결제를 확인하고 있습니다. 창을 닫거나 다시 결제하지 마세요.",
+  confirming: "결제를 확인하고 있습니다. 다시 결제하지 마세요.",
   continue: "결제 계속하기",
   success: "결제가 완료되었습니다.",
   vbankIssued: (v, due) =>
     `가상계좌가 발급되었습니다: ${v.bank_name ?? ""} ${v.number}, 예금주 ${v.holder ?? "-"}. ${due ? `${due}까지` : "기한 안에"} 입금해 주세요.`,
-  misconfigured: "결제 버튼이 설정되지 않아 사용할 수 없습니다.",
+  misconfigured: "결제 버튼이 설정되지 않았습니다.",
   failure: {
     shopper_cancelled: "결제를 취소하셨습니다.",
     pg_declined: "결제가 승인되지 않았습니다.",
@@ -44,23 +44,23 @@ const ko: Strings = {
 const en: Strings = {
   pay: "Pay",
   busy: "Paying…",
-  confirming: "Confirming your payment. Please do not close this page or pay again.",
+  confirming: "Confirming your payment. Do not pay again.",
   continue: "Continue to payment",
   success: "Payment complete.",
   vbankIssued: (v, due) =>
     `A virtual account was issued: ${v.bank_name ?? ""} ${v.number}, holder ${v.holder ?? "-"}. Please deposit by ${due || "the deadline"}.`,
-  misconfigured: "This payment button is not set up and cannot be used.",
+  misconfigured: "This payment button is not set up.",
   failure: {
     shopper_cancelled: "You cancelled the payment.",
     pg_declined: "The payment was declined.",
-    forgery: "The paid amount did not match the order, so the payment was cancelled.",
+    forgery: "The paid amount did not match the order; the payment was cancelled.",
     order_rejected: "This order cannot be placed. Please check the items and quantities.",
-    server_error: "Something went wrong on our side. Please try again shortly.",
+    server_error: "Server error. Please try again shortly.",
     network_error: "Cannot reach the server. Please check your connection.",
-    sdk_load_failed: "The payment module could not be loaded. Please try again shortly.",
+    sdk_load_failed: "Could not load the payment module. Please try again shortly.",
     payment_failed: "The payment did not go through.",
     payment_unconfirmed:
-      "Your payment may have gone through. We will confirm it; please do not pay again.",
+      "Your payment may have gone through. We will confirm it; do not pay again.",
     origin_not_allowed: "This shop's payment server does not accept this page.",
   },
 };

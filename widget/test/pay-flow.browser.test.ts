@@ -164,7 +164,7 @@ describe("pay-flow: after approval it confirms, never invites a second payment",
     expect(result.type).to.equal("failure");
     expect(result.detail).to.deep.equal({
       code: "payment_unconfirmed",
-      message: "Your payment may have gone through. We will confirm it; please do not pay again.",
+      message: "Your payment may have gone through. We will confirm it; do not pay again.",
       merchant_uid: MERCHANT_UID,
       imp_uid: "imp_1",
     });

@@ -123,7 +123,7 @@ describe("a page on an origin the server refuses", () => {
 
       expect(detail.code).to.equal("origin_not_allowed");
       expect(statusText(el)).to.equal("This shop's payment server does not accept this page.");
-      expect(errors.join("\n")).to.contain(`add ${location.origin} to its ALLOWED_ORIGINS`);
+      expect(errors.join("\n")).to.contain(`add ${location.origin} to ALLOWED_ORIGINS`);
     } finally {
       console.error = original;
     }
@@ -231,7 +231,7 @@ describe("keyboard, focus and the paid button", () => {
       );
 
       expect(inner(el).disabled).to.equal(true);
-      expect(statusText(el)).to.equal("This payment button is not set up and cannot be used.");
+      expect(statusText(el)).to.equal("This payment button is not set up.");
       await until(() => errors.some((e) => e.includes("needs `sku` or `items`")));
 
       el.sku = "chair-001";
@@ -251,7 +251,7 @@ describe("keyboard, focus and the paid button", () => {
       const el = await mount(`<iamport-pay-button sku="chair-001"></iamport-pay-button>`);
 
       expect(inner(el).disabled).to.equal(true);
-      expect(statusText(el)).to.equal("결제 버튼이 설정되지 않아 사용할 수 없습니다.");
+      expect(statusText(el)).to.equal("결제 버튼이 설정되지 않았습니다.");
       await until(() => errors.some((e) => e.includes("needs `server`")));
     } finally {
       console.error = original;
