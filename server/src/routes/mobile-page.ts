@@ -20,6 +20,10 @@ const texts: Record<string, [string, string]> = {
   error: ["결제 결과를 확인하지 못했습니다.", "We could not confirm the payment."],
 };
 
+/** The page's only style; served under a CSP that allows exactly this block (by its hash). */
+export const mobileResultStyle =
+  "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}h1{font-size:1.25rem}";
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -34,10 +38,11 @@ export function mobileResultPage(outcome: string, shopUrl?: string): string {
   return `<!doctype html>
 <html lang="ko">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>결제 결과 · Payment result</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem">
+<meta name="robots" content="noindex"><title>결제 결과 · Payment result</title>
+<style>${mobileResultStyle}</style></head>
+<body>
 <main>
-<h1 style="font-size: 1.25rem">${ko}</h1>
+<h1>${ko}</h1>
 <p lang="en">${en}</p>
 ${back}
 </main>
