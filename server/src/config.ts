@@ -2,8 +2,14 @@
  * The server's configuration, parsed once from an environment object (design.md's table).
  * Pure: `main.ts` hands it `process.env`; tests hand it a literal.
  */
-import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { z } from "zod";
+
+/**
+ * The built-in sandbox's merchant code (its `sandboxDefaults.impCode`; a test keeps them equal).
+ * Written out rather than imported: the sandbox is an optional dependency, loaded only in
+ * sandbox mode.
+ */
+export const SANDBOX_IMP_CODE = "imp12345678";
 
 const booleanString = (fallback: boolean) =>
   z
@@ -29,7 +35,7 @@ const EnvSchema = z.object({
   IMP_CODE: z
     .string()
     .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
-    .default(sandboxDefaults.impCode),
+    .default(SANDBOX_IMP_CODE),
   IMP_KEY: z.string().min(1).optional(),
   IMP_SECRET: z.string().min(1).optional(),
   IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -59,6 +65,7 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  MIGRATE: booleanString(true),
 });
 
 export interface Config {
@@ -85,6 +92,8 @@ export interface Config {
   reconcileGraceMs: number;
   /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
   hookLeaseMs: number;
+  /** Apply pending migrations at start (default true; false when a deploy step migrates once). */
+  migrate: boolean;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -130,5 +139,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
+    migrate: e.MIGRATE,
   };
 }

@@ -6,7 +6,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
+import type { Sandbox } from "@iamport-pay/sandbox";
 import type { Product } from "@iamport-pay/shared";
 import type { Hono } from "hono";
 import { createApp } from "./app.js";
@@ -17,6 +17,7 @@ import { products } from "./db/schema.js";
 import { createIamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { type ReconcileSummary, startReconciler } from "./reconcile.js";
+import { loadSandbox } from "./sandbox-loader.js";
 import type { Hooks } from "./verify.js";
 
 export interface StartOptions {
@@ -59,7 +60,7 @@ export async function startServer(
   const catalog: Product[] = config.catalogPath
     ? await loadCatalog(config.catalogPath)
     : demoCatalog;
-  const db = await openDb(config.databaseUrl);
+  const db = await openDb(config.databaseUrl, { migrate: config.migrate });
 
   let handler: Hono | undefined;
   let server: Server;
@@ -87,7 +88,16 @@ export async function startServer(
   let sandbox: Sandbox | undefined;
   let iamportUrl = config.iamportApiUrl ?? DEFAULT_IAMPORT_API_URL;
   let sdkUrl = "https://cdn.iamport.kr/v1/iamport.js";
+  let key = config.impKey;
+  let secret = config.impSecret;
   if (config.sandboxMode) {
+    const { createSandbox, sandboxDefaults } = await loadSandbox().catch(async (error) => {
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+      throw error;
+    });
+    key ??= sandboxDefaults.impKey;
+    secret ??= sandboxDefaults.impSecret;
     sandbox = createSandbox({ impCode: config.impCode, noticeUrl: `${url}/iamport-webhook` });
     iamportUrl = config.iamportApiUrl ?? `${url}/sandbox`;
     sdkUrl = `${url}/sandbox/iamport.payment.js`;
@@ -104,8 +114,9 @@ export async function startServer(
 
   const iamport = createIamportClient({
     baseUrl: iamportUrl,
-    key: config.impKey ?? sandboxDefaults.impKey,
-    secret: config.impSecret ?? sandboxDefaults.impSecret,
+    // Both set in config, or filled from the sandbox's defaults above.
+    key: key ?? "",
+    secret: secret ?? "",
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
   });
