@@ -1,7 +1,8 @@
 // The packages as a merchant gets them: every workspace package packed with `pnpm pack`, the
 // tarballs installed with npm (one install; third-party dependencies from the registry) into a
 // project in a temporary directory outside the workspace, then used there on plain Node, from a
-// plain Vite app, and in Chromium. Needs `pnpm build` first (`pnpm test` runs it).
+// plain Vite app, and in Chromium. Needs `pnpm build` first; run with `pnpm test:package`
+// (`pnpm test` runs both, after the other Node tests).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
