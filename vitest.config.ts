@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Every package's Node tests join `pnpm test` by being written: `*.test.ts` runs here,
-// `*.browser.test.ts` runs in Chromium through each package's web-test-runner config.
+// `*.browser.test.ts` runs in Chromium through each package's web-test-runner config, and
+// test/package/ (packs and installs the packages) runs after these, on its own.
 export default defineConfig({
   test: {
     projects: ["shared", "sandbox", "server", "test"].map((dir) => ({
@@ -9,7 +10,8 @@ export default defineConfig({
         name: dir,
         root: dir,
         include: ["**/*.test.ts"],
-        exclude: ["**/node_modules/**", "**/dist/**", "**/*.browser.test.ts"],
+        exclude: ["**/node_modules/**", "**/dist/**", "**/*.browser.test.ts", "package/**"],
+        // test/package runs on its own: `pnpm test:package` (test/package/vitest.config.ts).
         // Bounds for a hung test, not speed targets: CI machines are shared and can be very slow
         // (whole servers and a browser start in some tests), so they are generous.
         testTimeout: 60_000,

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** Runs the sandbox on its own, REST API at the root: `IAMPORT_API_URL=http://127.0.0.1:PORT`. */
 import { serve } from "@hono/node-server";
 import { z } from "zod";

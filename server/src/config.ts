@@ -3,9 +3,15 @@
  * default, is in `.env.example` and server/README.md). Pure: `main.ts` hands it `process.env`;
  * tests hand it a literal.
  */
-import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { z } from "zod";
 import type { LogThreshold } from "./logger.js";
+
+/**
+ * The built-in sandbox's merchant code (its `sandboxDefaults.impCode`; a test keeps them equal).
+ * Written out rather than imported: the sandbox is an optional dependency, loaded only in
+ * sandbox mode.
+ */
+export const SANDBOX_IMP_CODE = "imp12345678";
 
 const booleanString = (fallback: boolean) =>
   z
@@ -31,7 +37,7 @@ const EnvSchema = z.object({
   IMP_CODE: z
     .string()
     .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
-    .default(sandboxDefaults.impCode),
+    .default(SANDBOX_IMP_CODE),
   IMP_KEY: z.string().min(1).optional(),
   IMP_SECRET: z.string().min(1).optional(),
   IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -89,6 +95,7 @@ const EnvSchema = z.object({
   METRICS: booleanString(false),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MIGRATE: booleanString(true),
 });
 
 /** Every variable the server reads (`.env.example` lists each, with its default). */
@@ -136,6 +143,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** A request still running after this long is answered 504 (0 = no limit). */
   requestTimeoutMs: number;
+  /** Apply pending migrations at start (default true; false when a deploy step migrates once). */
+  migrate: boolean;
 }
 
 /** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`, the MID). */
@@ -213,5 +222,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metrics: e.METRICS,
     metricsPort: e.METRICS_PORT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    migrate: e.MIGRATE,
   };
 }

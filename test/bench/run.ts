@@ -410,7 +410,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg();
   log(`building the widget`);
-  await run("pnpm", ["--filter", "@iamport-pay/widget", "build", "--logLevel", "warn"]);
+  await run("pnpm", [
+    "--filter",
+    "@iamport-pay/widget",
+    "exec",
+    "vite",
+    "build",
+    "--logLevel",
+    "warn",
+  ]);
 
   const sandbox = await startService({
     name: "sandbox",
