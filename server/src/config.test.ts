@@ -40,6 +40,36 @@ describe("loadConfig", () => {
     });
   });
 
+  it.each(["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]"])(
+    "runs sandbox mode on the loopback address %s",
+    (HOST) => {
+      expect(loadConfig({ HOST }).sandboxMode).toBe(true);
+    },
+  );
+
+  it.each(["0.0.0.0", "::", "192.168.0.5", "shop.example.com"])(
+    "stops with one line when sandbox mode would listen on %s",
+    (HOST) => {
+      expect(() => loadConfig({ HOST })).toThrowError(
+        /^Invalid configuration: HOST: sandbox mode \(no IMP_KEY\/IMP_SECRET\) listens only on a loopback address; set SANDBOX=true[^\n]*$/,
+      );
+    },
+  );
+
+  it("runs sandbox mode on another address when SANDBOX=true", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", SANDBOX: "true" })).toMatchObject({
+      host: "0.0.0.0",
+      sandboxMode: true,
+    });
+  });
+
+  it("never runs the sandbox beside keys, even when SANDBOX=true", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", IMP_KEY: "k", IMP_SECRET: "s" }).sandboxMode).toBe(false);
+    expect(() => loadConfig({ IMP_KEY: "k", IMP_SECRET: "s", SANDBOX: "true" })).toThrowError(
+      /^Invalid configuration: SANDBOX: sandbox mode cannot run with IMP_KEY\/IMP_SECRET set$/,
+    );
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ PORT: "", IMP_KEY: "", IMP_SECRET: "" }).sandboxMode).toBe(true);
   });
