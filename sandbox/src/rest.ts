@@ -57,8 +57,8 @@ export function createRestRoutes(state: SandboxState): Hono {
   };
 
   rest.use("/users/*", state.calls.middleware());
+  // "/payments/*" covers the bare "/payments" (the multi-id list) too.
   rest.use("/payments/*", state.calls.middleware());
-  rest.use("/payments", state.calls.middleware());
   rest.use("/vbanks/*", state.calls.middleware());
 
   rest.post("/users/getToken", faults.middleware("token"), async (c) => {
@@ -76,7 +76,6 @@ export function createRestRoutes(state: SandboxState): Hono {
   });
 
   rest.use("/payments/*", requireToken);
-  rest.use("/payments", requireToken);
   rest.use("/vbanks/*", requireToken);
 
   rest.post("/payments/prepare", faults.middleware("prepare"), async (c) => {

@@ -40,6 +40,8 @@ const client = (secret = "the-secret-value") =>
     baseUrl,
     key: "key",
     secret,
+    // The sandbox's payments are test-channel ones, hidden without include_sandbox=true.
+    includeSandbox: true,
     now: () => clock,
     timeoutMs: 300,
     retryDelayMs: 10,
