@@ -123,6 +123,7 @@ export async function startServer(
     prepare: config.prepare,
     publicUrl: url,
     refuseSandboxPayments,
+    allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
     log,
     ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -136,6 +137,7 @@ export async function startServer(
       iamport,
       cancelForged: config.cancelForged,
       refuseSandboxPayments,
+      ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
       log,
       ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -143,6 +145,7 @@ export async function startServer(
     {
       intervalMs: options.reconcileIntervalMs ?? config.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs ?? config.reconcileGraceMs,
+      maxBackoffMs: config.reconcileMaxBackoffMs,
     },
   );
   log("info", "listening", {

@@ -5,7 +5,7 @@
  */
 import type { IamportPayment } from "@iamport-pay/shared";
 import { loadConfig } from "./config.js";
-import { hookOutbox, orders, paymentClaims, paymentEvents } from "./db/schema.js";
+import { hookOutbox, orders, paymentClaims, paymentEvents, refundsRequired } from "./db/schema.js";
 import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
@@ -112,6 +112,7 @@ export async function startTestServer(
       onCancelled: record("onCancelled"),
       onForgery: record("onForgery"),
       onDuplicate: record("onDuplicate"),
+      onRefundRequired: record("onRefundRequired"),
     },
     ...options,
   });
@@ -167,6 +168,7 @@ export async function startTestServer(
       await applyShape();
       await server.db.drizzle.delete(paymentEvents);
       await server.db.drizzle.delete(paymentClaims);
+      await server.db.drizzle.delete(refundsRequired);
       await server.db.drizzle.delete(hookOutbox);
       await server.db.drizzle.delete(orders);
       logs.length = 0;

@@ -84,7 +84,9 @@ export const paymentEvents = pgTable(
   "payment_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    source: text("source", { enum: ["client", "webhook", "mobile", "reconcile"] }).notNull(),
+    source: text("source", {
+      enum: ["client", "webhook", "mobile", "reconcile", "admin"],
+    }).notNull(),
     impUid: text("imp_uid").notNull(),
     /** The order the caller named (may differ from the payment's own). */
     namedMerchantUid: text("named_merchant_uid"),
