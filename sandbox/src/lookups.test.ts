@@ -110,13 +110,17 @@ describe("payment lookups", () => {
 
     it("answers several imp_uids at once, 207 with what it found when some are unknown", async () => {
       const { first, second } = await history();
-      const both = await get(`/payments?imp_uid[]=${first.imp_uid}&imp_uid[]=${second.imp_uid}&${q}`);
+      const both = await get(
+        `/payments?imp_uid[]=${first.imp_uid}&imp_uid[]=${second.imp_uid}&${q}`,
+      );
       expect(both.status).toBe(200);
       expect((both.body.response as Payment[]).map((p) => p.imp_uid)).toEqual([
         first.imp_uid,
         second.imp_uid,
       ]);
-      const partial = await get(`/payments?imp_uid[]=${first.imp_uid}&imp_uid[]=imp_000000000000&${q}`);
+      const partial = await get(
+        `/payments?imp_uid[]=${first.imp_uid}&imp_uid[]=imp_000000000000&${q}`,
+      );
       expect(partial.status).toBe(207);
       expect(partial.body.code).toBe(0);
       expect((partial.body.response as Payment[]).map((p) => p.imp_uid)).toEqual([first.imp_uid]);
@@ -126,7 +130,13 @@ describe("payment lookups", () => {
   });
 
   it("answers a route it does not serve as an unknown route, never as a missing payment", async () => {
-    for (const path of ["/payments/findAll", "/payments/status", "/payments/find", "/subscribe/customers/x", "/escrows/logis/imp_1"]) {
+    for (const path of [
+      "/payments/findAll",
+      "/payments/status",
+      "/payments/find",
+      "/subscribe/customers/x",
+      "/escrows/logis/imp_1",
+    ]) {
       const response = await fetch(`${s.url}${path}`, { headers: { authorization: token } });
       expect(response.status, path).toBe(404);
       const text = await response.text();

@@ -59,13 +59,21 @@ describe("the sandbox is safe to run", () => {
   });
 
   it("sends webhooks only to loopback or the NOTICE_URL's origin", async () => {
-    for (const url of ["http://10.0.0.1/hook", "http://169.254.169.254/latest", "file:///etc/passwd"]) {
+    for (const url of [
+      "http://10.0.0.1/hook",
+      "http://169.254.169.254/latest",
+      "file:///etc/passwd",
+    ]) {
       const answer = await s.call("POST", "/control/payments", {
         body: { merchant_uid: "w-1", amount: 1000, notice_url: url },
       });
       expect(answer.status, url).toBe(400);
     }
-    for (const url of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "https://shop.example/other"]) {
+    for (const url of [
+      "http://127.0.0.1:9/hook",
+      "http://localhost:9/hook",
+      "https://shop.example/other",
+    ]) {
       const answer = await s.call("POST", "/control/payments", {
         body: { merchant_uid: "w-2", amount: 1000, notice_url: url },
       });
@@ -116,7 +124,14 @@ describe("the sandbox is safe to run", () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ imp_uid: made.imp_uid, status: "paid", amount: 1000 });
     const text = JSON.stringify(listed);
-    for (const secret of ["홍길동", "hong@example.com", "010-1234-5678", "서울", "12345", "secret-note"]) {
+    for (const secret of [
+      "홍길동",
+      "hong@example.com",
+      "010-1234-5678",
+      "서울",
+      "12345",
+      "secret-note",
+    ]) {
       expect(text).not.toContain(secret);
     }
     const deposit = await s.call("POST", `/control/payments/${made.imp_uid}/cancel`, { body: {} });

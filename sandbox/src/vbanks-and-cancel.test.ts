@@ -60,7 +60,11 @@ describe("virtual accounts and what cancel accepts", () => {
   it("refunds a deposited account only to a known bank code", async () => {
     const account = await vbank("v-5");
     await s.call("POST", `/control/payments/${account.imp_uid}/deposit`);
-    const refund = { imp_uid: account.imp_uid, refund_holder: "홍길동", refund_account: "12345678" };
+    const refund = {
+      imp_uid: account.imp_uid,
+      refund_holder: "홍길동",
+      refund_account: "12345678",
+    };
     const unknown = await s.call("POST", "/payments/cancel", {
       body: { ...refund, refund_bank: "999" },
       token,
@@ -126,7 +130,9 @@ describe("virtual accounts and what cancel accepts", () => {
     });
     expect(prepared.status).toBe(400);
     expect(prepared.body.code).not.toBe(0);
-    const made = await s.call("POST", "/control/payments", { body: { merchant_uid: long, amount: 1 } });
+    const made = await s.call("POST", "/control/payments", {
+      body: { merchant_uid: long, amount: 1 },
+    });
     expect(made.status).toBe(400);
     const forty = await s.call("POST", "/payments/prepare", {
       body: { merchant_uid: "p".repeat(40), amount: 1000 },
