@@ -28,10 +28,11 @@ describe("the sandbox is safe to run", () => {
   });
 
   it("refuses a control request a browser marks as coming from another site", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { origin: "https://evil.example", "content-type": "application/json" },
       { "sec-fetch-site": "cross-site" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await fetch(`${s.url}/control/reset`, { method: "POST", headers });
       expect(response.status).toBe(403);
     }
