@@ -124,7 +124,7 @@ export async function applyTransition(db: Db, t: Transition): Promise<Transition
   const [raw] = await db.query(transitionSqls[t.target], [
     t.merchantUid,
     payment.imp_uid,
-    payment.pay_method,
+    payment.pay_method ?? null,
     JSON.stringify(payment),
     t.cancelMinor,
     t.vbank !== undefined,
