@@ -192,7 +192,10 @@ describe("payment look-ups", () => {
       return fetch(input, init);
     };
     const options = { baseUrl, key: "key", secret: "the-secret-value", fetch: recording };
-    await createIamportClient(options).getPayment(impUid);
+    // Without include_sandbox the sandbox, like Iamport, answers as if a test payment did not exist.
+    await expect(createIamportClient(options).getPayment(impUid)).rejects.toBeInstanceOf(
+      PaymentNotFoundError,
+    );
     await createIamportClient({ ...options, includeSandbox: true }).getPayment(impUid);
     await createIamportClient({ ...options, includeSandbox: true }).findPayment!(
       "m-1",
