@@ -178,6 +178,8 @@ export async function startRig(
       DATABASE_URL: database.url,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
+      // The sandbox's payments are test-channel ones: ask with include_sandbox=true.
+      ACCEPT_TEST_PAYMENTS: "true",
       IAMPORT_API_URL: iamport.url,
       RECONCILE_INTERVAL_MS: "0",
       ...env,
@@ -259,6 +261,8 @@ export async function spawnServer(
       HOST: "127.0.0.1",
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
+      // The sandbox's payments are test-channel ones: ask with include_sandbox=true.
+      ACCEPT_TEST_PAYMENTS: "true",
       RECONCILE_INTERVAL_MS: "0",
       ...env,
     },
