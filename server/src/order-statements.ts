@@ -53,10 +53,18 @@ function whereFor(target: TransitionTarget): string {
   return forward;
 }
 
+/** The payment_events decision of a transition: a refund of a paid order that stays paid is
+ * `partially_refunded`, anything else the target state. */
+function decisionOf(target: TransitionTarget): string {
+  return target === "paid"
+    ? `(case when prev_status = 'paid' then 'partially_refunded' else 'paid' end)`
+    : `'${target}'::text`;
+}
+
 /**
  * One statement, so one implicit transaction: the conditional UPDATE (whose WHERE makes the
  * transition happen for exactly one caller, across processes), the payment_events row that
- * records it (`target`, or `no_change` when the UPDATE matched nothing) and the hook call it owes
+ * records it (`target`, `partially_refunded`, or `no_change` when the UPDATE matched nothing) and the hook call it owes
  * (hook-outbox.ts; none when null: $16 for a move forward, $18 for a refund that grows
  * `cancel_amount` of a paid or cancelled order) commit or fail together. `prev` locks the row
  * first, so the hook is chosen by the state this UPDATE actually changed. Any change restarts
@@ -78,7 +86,7 @@ function transitionSql(target: TransitionTarget): string {
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
     select $11::text, $12::text, $13::text, $14::text, $15::text,
-      coalesce((select '${target}'::text from changed), 'no_change'), $4::jsonb
+      coalesce((select ${decisionOf(target)} from changed), 'no_change'), $4::jsonb
   ), ${owedCte("changed o", {
     hook: `(case when o.prev_status in ('paid', 'cancelled') then $18::text else $16::text end)`,
     payment: "$4",

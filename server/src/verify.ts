@@ -129,6 +129,7 @@ export interface VerifyResult {
 /** What payment_events.decision records for a verify call. */
 type Decision =
   | TransitionTarget
+  | "partially_refunded"
   | "no_change"
   | "payment_not_found"
   | "iamport_unavailable"
