@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
-  it("runs in sandbox mode with the defaults of design.md when nothing is set", () => {
+  it("runs in sandbox mode with the documented defaults when nothing is set", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8787,
@@ -64,10 +64,54 @@ describe("loadConfig", () => {
   });
 
   it("never runs the sandbox beside keys, even when SANDBOX=true", () => {
-    expect(loadConfig({ HOST: "0.0.0.0", IMP_KEY: "k", IMP_SECRET: "s" }).sandboxMode).toBe(false);
-    expect(() => loadConfig({ IMP_KEY: "k", IMP_SECRET: "s", SANDBOX: "true" })).toThrowError(
+    const keyed = {
+      IMP_KEY: "k",
+      IMP_SECRET: "s",
+      IMP_CODE: "imp00000001",
+      DATABASE_URL: "memory://",
+    };
+    expect(loadConfig({ ...keyed, HOST: "0.0.0.0" }).sandboxMode).toBe(false);
+    expect(() => loadConfig({ ...keyed, SANDBOX: "true" })).toThrowError(
       /^Invalid configuration: SANDBOX: sandbox mode cannot run with IMP_KEY\/IMP_SECRET set$/,
     );
+  });
+
+  it.each(["memory://", "./data/pglite", "postgres://u@db:5432/shop"])(
+    "accepts any explicit DATABASE_URL with keys, %s included",
+    (url) => {
+      const config = loadConfig({
+        DATABASE_URL: url,
+        IMP_CODE: "imp00000001",
+        IMP_KEY: "key",
+        IMP_SECRET: "secret",
+      });
+      expect(config).toMatchObject({ databaseUrl: url, sandboxMode: false, checkKeys: true });
+    },
+  );
+
+  it("reads the operational variables", () => {
+    expect(
+      loadConfig({
+        LOG_LEVEL: "warn",
+        METRICS: "true",
+        METRICS_PORT: "9100",
+        IAMPORT_CHECK_KEYS: "false",
+        REQUEST_TIMEOUT_MS: "5000",
+      }),
+    ).toMatchObject({
+      logLevel: "warn",
+      metrics: true,
+      metricsPort: 9100,
+      checkKeys: false,
+      requestTimeoutMs: 5000,
+    });
+    expect(loadConfig({})).toMatchObject({
+      logLevel: "info",
+      metrics: false,
+      metricsPort: undefined,
+      checkKeys: true,
+      requestTimeoutMs: 30_000,
+    });
   });
 
   it("treats an empty variable as unset", () => {
@@ -84,6 +128,12 @@ describe("loadConfig", () => {
     [{ ALLOWED_ORIGINS: "shop.example.com" }, "ALLOWED_ORIGINS"],
     [{ CANCEL_FORGED: "maybe" }, "CANCEL_FORGED"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ IMP_CODE: "imp00000001", IMP_KEY: "key", IMP_SECRET: "secret" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "memory://", IMP_KEY: "key", IMP_SECRET: "secret" }, "IMP_CODE"],
+    [{ METRICS_PORT: "9100" }, "METRICS_PORT"],
+    [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
+    [{ IAMPORT_CHECK_KEYS: "perhaps" }, "IAMPORT_CHECK_KEYS"],
+    [{ REQUEST_TIMEOUT_MS: "-1" }, "REQUEST_TIMEOUT_MS"],
   ])("refuses %o with one line naming %s", (env, name) => {
     expect(() => loadConfig(env)).toThrowError(
       new RegExp(`^Invalid configuration: .*${name}: [^\\n]+$`),
@@ -105,7 +155,12 @@ describe("loadConfig", () => {
   });
 
   it("accepts test payments in sandbox mode, and with keys only when ACCEPT_TEST_PAYMENTS", () => {
-    const keys = { IMP_KEY: "key", IMP_SECRET: "secret" };
+    const keys = {
+      IMP_KEY: "key",
+      IMP_SECRET: "secret",
+      IMP_CODE: "imp00000001",
+      DATABASE_URL: "memory://",
+    };
     expect(loadConfig({}).acceptTestPayments).toBe(true);
     expect(loadConfig(keys).acceptTestPayments).toBe(false);
     expect(loadConfig({ ...keys, ACCEPT_TEST_PAYMENTS: "true" }).acceptTestPayments).toBe(true);
