@@ -8,8 +8,10 @@ const packages = ["shared", "sandbox", "server", "test"].map((dir) => ({
     root: dir,
     include: ["**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "**/*.browser.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Bounds for a hung test, not speed targets: CI machines are shared and can be very slow
+    // (whole servers and a browser start in some tests), so they are generous.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 }));
 
@@ -22,8 +24,8 @@ const shapes = (["legacy", "sparse"] as const).map((shape) => ({
     root: "server",
     include: ["src/verify.test.ts", "src/http.test.ts"],
     env: { PAYMENT_SHAPE: shape },
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 }));
 

@@ -198,7 +198,7 @@ export function createControlRoutes(state: SandboxState): Hono {
     const outcome = cancelPayment(stored.payment, { ...body.data, ...refund }, state.nowSeconds());
     if (!outcome.ok) return controlError(c, 409, "cancel_refused", outcome.message);
     state.update(stored, outcome.payment);
-    // Console refunds always notify (PortOne V1 guide, webhooks).
+    // Console refunds always notify (docs/iamport-notes.md, "Webhooks").
     state.notify(stored, outcome.cancellationId);
     return c.json(consoleView(outcome.payment));
   });

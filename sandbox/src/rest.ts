@@ -1,7 +1,7 @@
 /**
  * Iamport's REST API (the routes our server and public clients use), with its envelope, HTTP
  * statuses, token rules and refusals. Business refusals answer HTTP 200 with a non-zero `code`,
- * as Iamport does (iamport-v1.md).
+ * as Iamport does (docs/iamport-notes.md).
  */
 import { formatZodError, PrepareRequest, TokenRequest } from "@iamport-pay/shared";
 import { type Context, Hono, type MiddlewareHandler } from "hono";

@@ -77,11 +77,11 @@ export function createState(options: ResolvedOptions): SandboxState {
     },
     addPayment(input, noticeUrl, webhook = {}) {
       const payment = createPayment(input, nowSeconds());
-      // A payment's own notice_url replaces the console's URL (PortOne V1 guide, request_pay).
+      // A payment's own notice_url replaces the console's URL (docs/iamport-notes.md, "Browser SDK").
       const own = noticeUrl === undefined ? [] : [noticeUrl].flat();
       const noticeUrls = own.length > 0 ? own : options.noticeUrl ? [options.noticeUrl] : [];
       const stored = store.add(payment, noticeUrls);
-      // Iamport does not notify failures (PortOne V1 guide, webhooks).
+      // Iamport does not notify failures (docs/iamport-notes.md, "Webhooks").
       if (payment.status !== "failed" && !webhook.skip) {
         state.notify(stored, undefined, webhook.delayMs);
       }

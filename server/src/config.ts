@@ -97,6 +97,8 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
   return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
 }
+/** Every variable the server reads (`.env.example` lists each, with its default). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface Config {
   port: number;

@@ -406,7 +406,6 @@ describe("options of createApp", () => {
         baseUrl: `${t.url}/sandbox`,
         key: "sandbox_key",
         secret: "sandbox_secret",
-        timeoutMs: 1_000,
         includeSandbox: true,
       }),
       catalog: demoCatalog,
