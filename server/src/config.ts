@@ -67,6 +67,7 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  SANDBOX: booleanString(false),
   ACCEPT_TEST_PAYMENTS: booleanString(false),
   ALLOWED_PG: z
     .string()
@@ -98,6 +99,11 @@ const EnvSchema = z.object({
   MIGRATE: booleanString(true),
 });
 
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server listening there. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
+}
 /** Every variable the server reads (`.env.example` lists each, with its default). */
 export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
 
@@ -174,6 +180,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((cleaned.IMP_KEY === undefined) !== (cleaned.IMP_SECRET === undefined)) {
     const missing = cleaned.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
     problems.push(`${missing}: set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)`);
+  }
+  // Sandbox mode takes payments nobody pays for: run it only where nobody else can reach it,
+  // unless asked; and never beside real keys.
+  if (parsed.success && cleaned.IMP_KEY === undefined && cleaned.IMP_SECRET === undefined) {
+    if (!parsed.data.SANDBOX && !isLoopbackHost(parsed.data.HOST)) {
+      problems.push(
+        "HOST: sandbox mode (no IMP_KEY/IMP_SECRET) listens only on a loopback address; set SANDBOX=true to run it on another",
+      );
+    }
+  } else if (parsed.success && parsed.data.SANDBOX) {
+    problems.push("SANDBOX: sandbox mode cannot run with IMP_KEY/IMP_SECRET set");
   }
   // With real keys, a missing choice is a mistake, not a wish for the sandbox's defaults: an
   // embedded database nobody backs up, or the sandbox's placeholder merchant code in every widget.
