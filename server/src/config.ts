@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  IAMPORT_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(64),
 });
 
 export interface Config {
@@ -85,6 +86,8 @@ export interface Config {
   reconcileGraceMs: number;
   /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
   hookLeaseMs: number;
+  /** Iamport calls in flight at most; more wait in a queue (iamport-client.ts). */
+  iamportMaxConnections: number;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -130,5 +133,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
+    iamportMaxConnections: e.IAMPORT_MAX_CONNECTIONS,
   };
 }

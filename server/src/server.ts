@@ -106,6 +106,7 @@ export async function startServer(
     baseUrl: iamportUrl,
     key: config.impKey ?? sandboxDefaults.impKey,
     secret: config.impSecret ?? sandboxDefaults.impSecret,
+    maxConnections: config.iamportMaxConnections,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
   });
@@ -160,6 +161,7 @@ export async function startServer(
         force.unref();
       });
       await reconciler.stop();
+      await iamport.close?.();
       await sandbox?.close();
       await db.close();
     })();
