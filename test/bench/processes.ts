@@ -13,6 +13,8 @@ export interface Service {
   name: string;
   url: string;
   pid: number;
+  /** From spawning the process to its first ready answer, in ms (includes tsx compiling). */
+  startMs: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
   /** CPU time used so far (user + system), in ms. */
@@ -45,6 +47,7 @@ export interface StartServiceOptions {
 }
 
 export async function startService(options: StartServiceOptions): Promise<Service> {
+  const spawned = performance.now();
   const child = spawn(
     process.execPath,
     [...(options.nodeArgs ?? []), "--import", "tsx", options.script],
@@ -63,11 +66,13 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const url = `http://127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   await waitReady(`${url}${options.readyPath}`, child, () => stderr, options.name);
+  const startMs = performance.now() - spawned;
   const pid = child.pid ?? 0;
   return {
     name: options.name,
     url,
     pid,
+    startMs,
     peakRssMb: () => peakRssMb(pid),
     cpuMs: () => cpuMs(pid),
     async stop() {
@@ -86,7 +91,7 @@ async function waitReady(
   stderr: () => string,
   name: string,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${stderr()}`);
@@ -98,10 +103,10 @@ async function waitReady(
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   child.kill("SIGKILL");
-  throw new Error(`${name} was not ready within 60 s:\n${stderr()}`);
+  throw new Error(`${name} was not ready within 180 s:\n${stderr()}`);
 }
 
 /** VmHWM from /proc: the peak resident set of the process so far. */
