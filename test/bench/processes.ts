@@ -17,6 +17,8 @@ export interface Service {
   startMs: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
+  /** Resident set size now (VmRSS), in MB. */
+  rssMb(): Promise<number>;
   /** CPU time used so far (user + system), in ms. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     pid,
     startMs,
     peakRssMb: () => peakRssMb(pid),
+    rssMb: () => statusMb(pid, "VmRSS"),
     cpuMs: () => cpuMs(pid),
     async stop() {
       if (child.exitCode !== null) return;
@@ -110,9 +113,13 @@ async function waitReady(
 }
 
 /** VmHWM from /proc: the peak resident set of the process so far. */
-export async function peakRssMb(pid: number): Promise<number> {
+export function peakRssMb(pid: number): Promise<number> {
+  return statusMb(pid, "VmHWM");
+}
+
+async function statusMb(pid: number, field: "VmHWM" | "VmRSS"): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
   return match?.[1] ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 

@@ -31,12 +31,13 @@ export async function ordersAndPayments(
   server: Service,
   sandbox: Service,
   n: number,
+  connections = 64,
 ): Promise<{ orders: LoadResult; payments: Payment[] }> {
   const created: { merchant_uid: string; amount: number }[] = [];
   let firstFailure: string | undefined;
   const orders = await load({
     url: server.url,
-    connections: 64,
+    connections,
     amount: n,
     method: "POST",
     request: () => ({ path: "/orders", body: { items: [{ sku: "mug-002", quantity: 1 }] } }),

@@ -23,7 +23,10 @@ export type Contestant = "baseline" | "postgres" | "pglite";
 
 export interface ContestantResult {
   name: Contestant;
+  /** Spawn to ready; for PGlite on its existing data directory (a restart). */
   startMs: number;
+  /** PGlite only: the first start, which creates the data directory (initdb). */
+  firstStartMs?: number;
   /** One per round, at 32 connections. */
   rounds: LoadResult[];
   /** Mean verifications per second over the rounds. */
@@ -36,6 +39,8 @@ export interface ContestantResult {
   latency1: LoadResult;
   latency32: LoadResult;
   peakRssMb: number;
+  /** Resident at the end, after the load. */
+  rssMb: number;
 }
 
 export interface VersusSettings {
@@ -67,17 +72,21 @@ export async function versus(
       env: { ...keys, IAMPORT_API_URL: sandbox.url },
     });
     servers.push({ name: "baseline", service: baseline, payments: [] });
+    const firstStarts = new Map<Contestant, number>();
     for (const database of databases) {
-      servers.push({
-        name: database.kind,
-        service: await startVerifyServer(sandbox, database),
-        payments: [],
-      });
+      let service = await startVerifyServer(sandbox, database);
+      if (database.kind === "pglite") {
+        // The first start creates the data directory; a server restarts far more often.
+        firstStarts.set(database.kind, service.startMs);
+        await service.stop();
+        service = await startVerifyServer(sandbox, database);
+      }
+      servers.push({ name: database.kind, service, payments: [] });
     }
     const perServer = settings.rounds * settings.requests + settings.latency1 + settings.latency32;
     for (const server of servers) {
       log(`versus: ${perServer} paid orders on ${server.name}`);
-      server.payments = (await ordersAndPayments(server.service, sandbox, perServer)).payments;
+      server.payments = (await ordersAndPayments(server.service, sandbox, perServer, 8)).payments;
     }
     const taken = new Map<Contestant, number>();
     const take = (server: (typeof servers)[number], n: number) => {
@@ -114,6 +123,7 @@ export async function versus(
           results.set(server.name, {
             name: server.name,
             startMs: server.service.startMs,
+            ...(firstStarts.has(server.name) ? { firstStartMs: firstStarts.get(server.name) } : {}),
             rounds: [result],
             perSecond: 0,
             cpu,
@@ -122,6 +132,7 @@ export async function versus(
             latency1: result,
             latency32: result,
             peakRssMb: 0,
+            rssMb: 0,
           });
       }
     }
@@ -151,6 +162,7 @@ export async function versus(
       entry.callsPerVerification = made.total / (verified || 1);
       entry.tokenRequests = made.tokens;
       entry.peakRssMb = await server.service.peakRssMb();
+      entry.rssMb = await server.service.rssMb();
     }
     return servers.map((s) => results.get(s.name) as ContestantResult);
   } finally {
