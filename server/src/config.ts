@@ -1,9 +1,11 @@
 /**
- * The server's configuration, parsed once from an environment object (design.md's table).
- * Pure: `main.ts` hands it `process.env`; tests hand it a literal.
+ * The server's configuration, parsed once from an environment object (every variable, with its
+ * default, is in `.env.example` and server/README.md). Pure: `main.ts` hands it `process.env`;
+ * tests hand it a literal.
  */
 import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { z } from "zod";
+import type { LogThreshold } from "./logger.js";
 
 const booleanString = (fallback: boolean) =>
   z
@@ -60,6 +62,11 @@ const EnvSchema = z.object({
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
   IAMPORT_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(64),
+  IAMPORT_CHECK_KEYS: booleanString(true),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  METRICS: booleanString(false),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export interface Config {
@@ -88,6 +95,15 @@ export interface Config {
   hookLeaseMs: number;
   /** Iamport calls in flight at most; more wait in a queue (iamport-client.ts). */
   iamportMaxConnections: number;
+  /** With keys: ask Iamport for a token at start and refuse to start if it refuses the keys. */
+  checkKeys: boolean;
+  /** Lines below this level are not written. */
+  logLevel: LogThreshold;
+  /** Serve `GET /metrics` (Prometheus text), on `metricsPort` when set, else on the API port. */
+  metrics: boolean;
+  metricsPort: number | undefined;
+  /** A request still running after this long is answered 504 (0 = no limit). */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -112,6 +128,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const missing = cleaned.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
     problems.push(`${missing}: set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)`);
   }
+  // With real keys, a missing choice is a mistake, not a wish for the sandbox's defaults: an
+  // embedded database nobody backs up, or the sandbox's placeholder merchant code in every widget.
+  if (cleaned.IMP_KEY !== undefined && cleaned.IMP_SECRET !== undefined) {
+    if (cleaned.DATABASE_URL === undefined) {
+      problems.push(
+        "DATABASE_URL: required with IMP_KEY/IMP_SECRET (postgres://…; memory:// or a directory for PGlite)",
+      );
+    }
+    if (cleaned.IMP_CODE === undefined) {
+      problems.push(
+        "IMP_CODE: required with IMP_KEY/IMP_SECRET (your merchant code, imp + 8 digits)",
+      );
+    }
+  }
+  if (cleaned.METRICS_PORT !== undefined && !["true", "1", "yes"].includes(cleaned.METRICS ?? "")) {
+    problems.push("METRICS_PORT: set it together with METRICS=true");
+  }
   if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
@@ -134,5 +167,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
     iamportMaxConnections: e.IAMPORT_MAX_CONNECTIONS,
+    checkKeys: e.IAMPORT_CHECK_KEYS,
+    logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
+    metricsPort: e.METRICS_PORT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
   };
 }

@@ -26,6 +26,7 @@ import {
 } from "@iamport-pay/shared";
 import { Pool } from "undici";
 import type { z } from "zod";
+import { type Metrics, noMetrics } from "./metrics.js";
 
 /** Iamport answered, with an HTTP error or a non-zero `code`. */
 export class IamportError extends Error {
@@ -70,6 +71,12 @@ export interface IamportClientOptions {
   now?: () => number;
   /** Pause before the one retry of a GET (default 200 ms). */
   retryDelayMs?: number;
+  /**
+   * Each call's deadline instead of `timeoutMs`'s timers; tests pass signals they abort. By
+   * default the pool's own timers (no AbortSignal per call: each costs a timer and listeners).
+   */
+  timeoutSignal?: (ms: number) => AbortSignal;
+  metrics?: Metrics;
 }
 
 export interface IamportClient {
@@ -113,17 +120,32 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     : new Pool(new URL(baseUrl).origin, {
         connections: Math.max(1, options.maxConnections ?? DEFAULT_IAMPORT_MAX_CONNECTIONS),
       });
+  const metrics = options.metrics ?? noMetrics;
+  const deadline = options.timeoutSignal;
   const transport: Transport = pool
-    ? poolTransport(pool, new URL(baseUrl).pathname.replace(/\/+$/, ""), timeoutMs)
-    : fetchTransport(options.fetch as typeof fetch, baseUrl, timeoutMs);
+    ? poolTransport(pool, new URL(baseUrl).pathname.replace(/\/+$/, ""), timeoutMs, deadline)
+    : fetchTransport(
+        options.fetch as typeof fetch,
+        baseUrl,
+        timeoutMs,
+        deadline ?? AbortSignal.timeout,
+      );
 
   let token: { value: string; renewAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
   async function send(path: string, call: Call): Promise<Answer> {
+    const started = performance.now();
     try {
-      return await transport(path, call);
+      const answer = await transport(path, call);
+      metrics.iamportCall(path, answer.status, (performance.now() - started) / 1000);
+      return answer;
     } catch (error) {
+      metrics.iamportCall(
+        path,
+        isTimeout(error) ? "timeout" : "unreachable",
+        (performance.now() - started) / 1000,
+      );
       // The URL and method only: never the body (it may carry the secret).
       throw new IamportUnavailableError(
         isTimeout(error)
@@ -192,6 +214,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       body: JSON.stringify({ imp_key: options.key, imp_secret: options.secret }),
     });
     const issued = await parse(response, TokenEnvelope, path);
+    metrics.tokenRefresh();
     // Iamport's clock says how long the token lives; ours says when that is.
     const lifetimeMs = (issued.expired_at - issued.now) * 1000;
     token = { value: issued.access_token, renewAt: now() + lifetimeMs - RENEW_BEFORE_MS };
@@ -257,27 +280,39 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   };
 }
 
-function poolTransport(pool: Pool, basePath: string, timeoutMs: number): Transport {
+function poolTransport(
+  pool: Pool,
+  basePath: string,
+  timeoutMs: number,
+  deadline: ((ms: number) => AbortSignal) | undefined,
+): Transport {
   return async (path, call) => {
     const answer = await pool.request({
       path: `${basePath}${path}`,
       method: call.method,
       headers: call.headers,
       body: call.body ?? null,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      // 0 turns the pool's timers off: the injected signal alone decides.
+      headersTimeout: deadline ? 0 : timeoutMs,
+      bodyTimeout: deadline ? 0 : timeoutMs,
+      ...(deadline ? { signal: deadline(timeoutMs) } : {}),
     });
     return { status: answer.statusCode, text: await answer.body.text() };
   };
 }
 
-function fetchTransport(doFetch: typeof fetch, baseUrl: string, timeoutMs: number): Transport {
+function fetchTransport(
+  doFetch: typeof fetch,
+  baseUrl: string,
+  timeoutMs: number,
+  deadline: (ms: number) => AbortSignal,
+): Transport {
   return async (path, call) => {
     const response = await doFetch(`${baseUrl}${path}`, {
       method: call.method,
       headers: call.headers,
       ...(call.body === undefined ? {} : { body: call.body }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline(timeoutMs),
     });
     return { status: response.status, text: await response.text() };
   };

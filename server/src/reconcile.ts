@@ -66,8 +66,8 @@ export async function reconcileOnce(
   for (const merchantUid of claimed) {
     try {
       const payment = await iamport.findPayment(merchantUid);
-      // UNCONFIRMED: that /payments/find answers the order's most recent payment (iamport-v1.md
-      // says "latest"); verify never moves an order backwards, so an older one is harmless.
+      // UNCONFIRMED: that /payments/find answers the order's most recent payment (PortOne's V1
+      // reference says "latest"); verify never moves an order backwards, so an older one is harmless.
       await verifyPayment(deps, { source: "reconcile", impUid: payment.imp_uid, merchantUid });
       summary.verified++;
     } catch (error) {
@@ -83,6 +83,7 @@ export async function reconcileOnce(
     }
   }
   if (summary.checked > 0) deps.log("info", "reconcile round", { ...summary });
+  deps.metrics?.reconcileRound(summary);
   return summary;
 }
 

@@ -38,6 +38,7 @@ import {
   PaymentNotFoundError,
 } from "./iamport-client.js";
 import type { Logger } from "./logger.js";
+import { type Metrics, observeVerification } from "./metrics.js";
 import { applyTransition, selectOrder, type TransitionTarget } from "./order-statements.js";
 import { completeStatusOf, toOrderView } from "./order-view.js";
 
@@ -75,6 +76,7 @@ export interface VerifyDeps {
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
   log: Logger;
+  metrics?: Metrics;
 }
 
 export interface VerifyInput {
@@ -102,7 +104,11 @@ const messages: Record<CompleteStatus, string> = {
   duplicate: "This order was already paid; the second payment was refunded",
 };
 
-export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
+export function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
+  return observeVerification(deps.metrics, input.source, () => verifyOnce(deps, input));
+}
+
+async function verifyOnce(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
   const { db, log } = deps;
   const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
 
@@ -277,7 +283,9 @@ async function refundDuplicate(
         checksum: payment.amount - payment.cancel_amount,
         reason: "Duplicate payment: the order was already paid",
       });
+      deps.metrics?.refund("duplicate", "ok");
     } catch (error) {
+      deps.metrics?.refund("duplicate", "failed");
       // Let a later call (or Iamport's retry) try the refund again.
       await unclaim(deps.db.drizzle, payment, "duplicate");
       const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
@@ -350,8 +358,10 @@ async function handleForgery(
         reason: "Forgery: the paid amount or currency does not match the order",
       });
       cancelled = true;
+      deps.metrics?.refund("forgery", "ok");
       await recordEvent(db, input, { payment, decision: "forgery_cancelled" });
     } catch (error) {
+      deps.metrics?.refund("forgery", "failed");
       // The verdict stands; the next call for this payment retries the cancel.
       await unclaim(db, payment, "forgery_cancel");
       deps.log("error", "could not cancel a forged payment", {

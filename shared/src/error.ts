@@ -17,6 +17,8 @@ export const errorCodes = [
   "iamport_error", // Iamport answered an error (502)
   "iamport_unavailable", // Iamport timed out or could not be reached (503)
   "rate_limited",
+  "timeout", // the request did not finish within the server's deadline (504): retry it
+  "not_ready", // /readyz: the database or Iamport cannot be reached (503)
   "internal", // anything unexpected; never carries internals
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

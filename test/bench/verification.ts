@@ -4,7 +4,11 @@ import type { BenchDatabase } from "./databases.js";
 import { type LoadResult, load } from "./load.js";
 import { freePort, type Service, startService } from "./processes.js";
 
-export const keys = { IMP_KEY: sandboxDefaults.impKey, IMP_SECRET: sandboxDefaults.impSecret };
+export const keys = {
+  IMP_CODE: sandboxDefaults.impCode,
+  IMP_KEY: sandboxDefaults.impKey,
+  IMP_SECRET: sandboxDefaults.impSecret,
+};
 
 export interface Payment {
   imp_uid: string;
