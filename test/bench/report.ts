@@ -30,6 +30,8 @@ export interface Report {
   widgetError: string | undefined;
   profile: (ProfileSummary & { load: LoadResult }) | undefined;
   versus: ContestantResult[];
+  /** Parts that failed, one line each. */
+  failures: string[];
 }
 
 const LATENCY_MS = 40;
@@ -73,6 +75,9 @@ export function renderReport(report: Report): string {
     "",
   );
 
+  if (report.failures.length) {
+    out.push("## Parts that failed", "", ...report.failures.map((f) => `- ${f}`), "");
+  }
   renderVersus(report, out);
 
   if (dbs.length) {

@@ -343,6 +343,14 @@ async function main(): Promise<void> {
     widgetError: undefined,
     profile: undefined,
     versus: [],
+    failures: [],
+  };
+  // A part that fails (a server too slow to start on a loaded machine, say) is reported, and
+  // the figures of the other parts still stand.
+  const failed = (part: string, error: unknown) => {
+    const message = (error as Error).message.split("\n")[0] ?? "failed";
+    log(`${part} failed: ${message}`);
+    report.failures.push(`${part}: ${message}`);
   };
   try {
     if (parts.has("ceilings")) {
@@ -369,6 +377,8 @@ async function main(): Promise<void> {
           },
           log,
         );
+    } catch (error) {
+      failed("versus", error);
     } finally {
       for (const database of contestants) await database.drop();
     }
@@ -378,6 +388,8 @@ async function main(): Promise<void> {
     for (const database of databases) {
       try {
         report.databases.push(await benchDatabase(sandbox, database));
+      } catch (error) {
+        failed(`${database.kind}`, error);
       } finally {
         await database.drop();
       }
@@ -390,7 +402,10 @@ async function main(): Promise<void> {
         : 1;
     if (postgresUrl && (profileMode === "always" || (profileMode === "auto" && ratio < 0.5))) {
       log("profiling the PostgreSQL server at 64 connections (node --cpu-prof)");
-      report.profile = await profilePostgres(sandbox, postgresUrl);
+      report.profile = await profilePostgres(sandbox, postgresUrl).catch((error: unknown) => {
+        failed("profile", error);
+        return undefined;
+      });
     }
   } finally {
     await sandbox.stop();
