@@ -23,7 +23,7 @@ import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
 import { widgetFileRoutes } from "./routes/widget-files.js";
 import { cspHash, demoPageHeaders, noSniff, resultPageHeaders } from "./security-headers.js";
-import type { Hooks } from "./verify.js";
+import type { Hooks, PgChannel } from "./verify.js";
 
 export interface CreateAppOptions {
   db: Db;
@@ -58,6 +58,8 @@ export interface CreateAppOptions {
    * sandbox itself (sandbox mode); tests against a standalone sandbox pass `false`.
    */
   refuseSandboxPayments?: boolean;
+  /** ALLOWED_PG: the live PG channels; a payment on another one is a forgery (default: any). */
+  allowedPg?: readonly PgChannel[];
   /** Request bodies larger than this are refused (default 64 KiB). */
   bodyLimitBytes?: number;
   /** A request still running after this long is answered 504 (default 30 s; 0 = no limit). */
@@ -247,6 +249,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         iamport: options.iamport,
         cancelForged: options.cancelForged ?? true,
         refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+        ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
         ...(options.hooks ? { hooks: options.hooks } : {}),
         ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
         metrics,

@@ -62,12 +62,38 @@ const EnvSchema = z.object({
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
   IAMPORT_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(64),
+  ACCEPT_TEST_PAYMENTS: booleanString(false),
+  ALLOWED_PG: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return [];
+      const channels: AllowedPg[] = [];
+      for (const part of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const match = /^([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_.-]+))?$/.exec(part);
+        if (!match) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not a provider or provider.mid` });
+          return z.NEVER;
+        }
+        channels.push(
+          match[2] === undefined ? { provider: match[1]! } : { provider: match[1]!, mid: match[2] },
+        );
+      }
+      return channels;
+    }),
+  RECONCILE_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(3_600_000),
   IAMPORT_CHECK_KEYS: booleanString(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   METRICS: booleanString(false),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });
+
+/** Every variable the server reads (`.env.example` lists each, with its default). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface Config {
   port: number;
@@ -95,6 +121,15 @@ export interface Config {
   hookLeaseMs: number;
   /** Iamport calls in flight at most; more wait in a queue (iamport-client.ts). */
   iamportMaxConnections: number;
+  /**
+   * Accept payments made on Iamport test channels (`sandbox: true`) and ask Iamport to include
+   * them in look-ups. ACCEPT_TEST_PAYMENTS; always true in sandbox mode.
+   */
+  acceptTestPayments: boolean;
+  /** ALLOWED_PG: the live PG channels; a payment on another one is a forgery. Empty = any. */
+  allowedPg: AllowedPg[];
+  /** The longest wait between two look-ups of an order Iamport has no payment for. */
+  reconcileMaxBackoffMs: number;
   /** With keys: ask Iamport for a token at start and refuse to start if it refuses the keys. */
   checkKeys: boolean;
   /** Lines below this level are not written. */
@@ -104,6 +139,12 @@ export interface Config {
   metricsPort: number | undefined;
   /** A request still running after this long is answered 504 (0 = no limit). */
   requestTimeoutMs: number;
+}
+
+/** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`, the MID). */
+export interface AllowedPg {
+  provider: string;
+  mid?: string;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -167,6 +208,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
     iamportMaxConnections: e.IAMPORT_MAX_CONNECTIONS,
+    // The built-in sandbox's checkout payments are test-channel payments.
+    acceptTestPayments: e.IMP_KEY === undefined || e.ACCEPT_TEST_PAYMENTS,
+    allowedPg: e.ALLOWED_PG,
+    reconcileMaxBackoffMs: e.RECONCILE_MAX_BACKOFF_MS,
     checkKeys: e.IAMPORT_CHECK_KEYS,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,

@@ -405,7 +405,6 @@ describe("options of createApp", () => {
         baseUrl: `${t.url}/sandbox`,
         key: "sandbox_key",
         secret: "sandbox_secret",
-        timeoutMs: 1_000,
       }),
       catalog: demoCatalog,
       impCode: "imp12345678",

@@ -10,6 +10,7 @@ import {
   IamportUnavailableError,
   PaymentNotFoundError,
 } from "./iamport-client.js";
+import { manualTimeouts } from "./test-support.js";
 
 let clock = Date.now();
 let sandbox: Sandbox;
@@ -35,6 +36,12 @@ beforeEach(() => {
   sandbox.reset();
 });
 
+// Deadlines end only when a test says so: a loaded machine can never make a call "time out".
+let timeouts = manualTimeouts();
+beforeEach(() => {
+  timeouts = manualTimeouts();
+});
+
 const client = (secret = "the-secret-value") =>
   createIamportClient({
     baseUrl,
@@ -42,6 +49,7 @@ const client = (secret = "the-secret-value") =>
     secret,
     now: () => clock,
     timeoutMs: 300,
+    timeoutSignal: (ms) => timeouts.signal(ms),
     retryDelayMs: 10,
   });
 
@@ -165,7 +173,12 @@ describe("errors", () => {
       body: JSON.stringify({ target: "payments", mode: "hang" }),
     });
 
-    const error = await iamport.getPayment(impUid).catch((e: unknown) => e);
+    const before = timeouts.handedOut;
+    const pending = iamport.getPayment(impUid).catch((e: unknown) => e);
+    while (timeouts.handedOut === before) await new Promise((resolve) => setImmediate(resolve));
+    // The call is out and Iamport holds it: its deadline passes (and its retry's).
+    timeouts.expire();
+    const error = await pending;
     await fetch(`${baseUrl}/control/faults`, { method: "DELETE" });
 
     expect(error).toBeInstanceOf(IamportUnavailableError);
@@ -242,3 +255,48 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+describe("payment look-ups", () => {
+  it("ask for test-channel payments with include_sandbox=true only when told to", async () => {
+    const impUid = await makePayment();
+    const urls: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      urls.push(String(input));
+      return fetch(input, init);
+    };
+    const options = { baseUrl, key: "key", secret: "the-secret-value", fetch: recording };
+    await createIamportClient(options).getPayment(impUid);
+    await createIamportClient({ ...options, includeSandbox: true }).getPayment(impUid);
+    await createIamportClient({ ...options, includeSandbox: true }).findPayment!(
+      "m-1",
+      "paid",
+    ).catch((error) => expect(error).toBeInstanceOf(PaymentNotFoundError));
+
+    const lookups = urls.filter((url) => !url.endsWith("/users/getToken"));
+    expect(lookups.map((url) => new URL(url).search)).toEqual([
+      "",
+      "?include_sandbox=true",
+      "?include_sandbox=true",
+    ]);
+  });
+
+  it("find an order's payment in a given status, or its latest, and say when there is none", async () => {
+    const merchantUid = `m-${Math.random()}`;
+    const pay = (status: string) =>
+      fetch(`${baseUrl}/control/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ merchant_uid: merchantUid, amount: 1000, status }),
+      }).then((r) => r.json() as Promise<{ imp_uid: string }>);
+    const paid = await pay("paid");
+    const failed = await pay("failed");
+    const iamport = client();
+
+    expect((await iamport.findPayment!(merchantUid)).imp_uid).toBe(failed.imp_uid);
+    expect((await iamport.findPayment!(merchantUid, "paid", "-started")).imp_uid).toBe(
+      paid.imp_uid,
+    );
+    await expect(iamport.findPayment!(merchantUid, "ready")).rejects.toBeInstanceOf(
+      PaymentNotFoundError,
+    );
+  });
+});

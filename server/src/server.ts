@@ -83,6 +83,7 @@ export async function startServer(
     secret: config.impSecret ?? sandboxDefaults.impSecret,
     metrics,
     maxConnections: config.iamportMaxConnections,
+    includeSandbox: config.acceptTestPayments,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
     ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
@@ -145,7 +146,8 @@ export async function startServer(
   }
 
   const iamport = keyedClient ?? createIamportClient({ ...clientOptions, baseUrl: iamportUrl });
-  const refuseSandboxPayments = !config.sandboxMode && options.acceptSandboxPayments !== true;
+  const refuseSandboxPayments =
+    !config.acceptTestPayments && options.acceptSandboxPayments !== true;
   const app = createApp({
     db,
     iamport,
@@ -157,6 +159,7 @@ export async function startServer(
     prepare: config.prepare,
     publicUrl: url,
     refuseSandboxPayments,
+    allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
     log,
     metrics,
@@ -174,6 +177,7 @@ export async function startServer(
       iamport,
       cancelForged: config.cancelForged,
       refuseSandboxPayments,
+      ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
       log,
       metrics,
@@ -182,6 +186,7 @@ export async function startServer(
     {
       intervalMs: options.reconcileIntervalMs ?? config.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs ?? config.reconcileGraceMs,
+      maxBackoffMs: config.reconcileMaxBackoffMs,
     },
   );
   const metricsServer =

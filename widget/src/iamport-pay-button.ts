@@ -256,7 +256,7 @@ export class IamportPayButton extends LitElement {
   };
 }
 
-/** Mobile browsers, where most PGs redirect instead of calling back (iamport-v1.md). */
+/** Mobile browsers, where most PGs redirect instead of calling back (docs/iamport-notes.md). */
 function isMobile(): boolean {
   const hint = (navigator as Navigator & { userAgentData?: { mobile?: boolean } }).userAgentData;
   return hint?.mobile ?? /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent);

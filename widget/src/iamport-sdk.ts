@@ -4,7 +4,7 @@
  */
 import type { RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
 
-/** The jQuery-free V1 SDK (../shared/iamport-v1.md); `/config`'s `sdkUrl` usually replaces it. */
+/** The jQuery-free V1 SDK (docs/iamport-notes.md, "Browser SDK"); `/config`'s `sdkUrl` usually replaces it. */
 export const DEFAULT_SDK_URL = "https://cdn.iamport.kr/v1/iamport.js";
 
 export interface Iamport {

@@ -1,7 +1,7 @@
 /**
  * One payment from click to verdict, with no DOM: order → SDK → `request_pay` → server verify.
  * Every outcome comes from our server's verdict, never from the SDK's callback alone (a page's
- * script can be altered at will; ../shared/iamport-v1.md, "Forgery").
+ * script can be altered at will; docs/iamport-notes.md, "Forgery").
  */
 import type {
   Buyer,
@@ -91,7 +91,7 @@ function serverFailure(t: Strings, error: unknown, merchant_uid?: string): PayRe
   return failure(t, code, { merchant_uid });
 }
 
-/** The verified order's state as the events of design.md. */
+/** The verified order's state as the element's events (widget/README.md). */
 export function orderResult(t: Strings, order: OrderView): PayResult | undefined {
   const ids = { merchant_uid: order.merchant_uid, imp_uid: order.imp_uid ?? "" };
   if (order.status === "paid") return { type: "success", detail: { ...ids, order } };
