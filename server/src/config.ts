@@ -68,6 +68,7 @@ const EnvSchema = z.object({
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
   SANDBOX: booleanString(false),
+  IAMPORT_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(64),
   ACCEPT_TEST_PAYMENTS: booleanString(false),
   ALLOWED_PG: z
     .string()
@@ -131,6 +132,8 @@ export interface Config {
   reconcileGraceMs: number;
   /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
   hookLeaseMs: number;
+  /** Iamport calls in flight at most; more wait in a queue (iamport-client.ts). */
+  iamportMaxConnections: number;
   /**
    * Accept payments made on Iamport test channels (`sandbox: true`) and ask Iamport to include
    * them in look-ups. ACCEPT_TEST_PAYMENTS; always true in sandbox mode.
@@ -230,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
+    iamportMaxConnections: e.IAMPORT_MAX_CONNECTIONS,
     // The built-in sandbox's checkout payments are test-channel payments.
     acceptTestPayments: e.IMP_KEY === undefined || e.ACCEPT_TEST_PAYMENTS,
     allowedPg: e.ALLOWED_PG,

@@ -1,5 +1,5 @@
 // The Iamport client against the sandbox over real HTTP, with one clock for both sides.
-import type { Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createSandbox, type Sandbox } from "@iamport-pay/sandbox";
@@ -195,6 +195,68 @@ describe("prepare", () => {
   });
 });
 
+describe("the connection bound", () => {
+  it("keeps calls over the bound waiting in a queue, then answers every one", async () => {
+    // An Iamport that holds each payment lookup until the test lets it go, counting how many
+    // it holds at once.
+    const held: ServerResponse[] = [];
+    let most = 0;
+    const upstream = createServer((request, response) => {
+      response.setHeader("content-type", "application/json");
+      if (request.url === "/users/getToken") {
+        const now = Math.floor(Date.now() / 1000);
+        response.end(
+          JSON.stringify({
+            code: 0,
+            message: null,
+            response: { access_token: "t", now, expired_at: now + 1800 },
+          }),
+        );
+        return;
+      }
+      held.push(response);
+      most = Math.max(most, held.length);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const iamport = createIamportClient({ baseUrl: url, key: "k", secret: "s", maxConnections: 2 });
+    // A payment as the sandbox describes one, renamed for each lookup.
+    const template = await client().getPayment(await makePayment());
+    const answer = (impUid: string) =>
+      JSON.stringify({ code: 0, message: null, response: { ...template, imp_uid: impUid } });
+    try {
+      await iamport.getToken();
+      const ids = Array.from({ length: 6 }, (_, i) => `imp_${i}`);
+      const lookups = ids.map((id) => iamport.getPayment(id));
+      let answered = 0;
+      while (answered < ids.length) {
+        await until(() => held.length > 0);
+        const response = held.shift() as ServerResponse;
+        const id = /\/payments\/(.+)$/.exec(response.req.url ?? "")?.[1] ?? "";
+        response.end(answer(id));
+        answered++;
+      }
+      const payments = await Promise.all(lookups);
+      expect(payments.map((p) => p.imp_uid)).toEqual(ids);
+      expect(most).toBe(2);
+    } finally {
+      await iamport.close?.();
+      await new Promise<void>((resolve) => {
+        upstream.closeAllConnections();
+        upstream.close(() => resolve());
+      });
+    }
+  });
+});
+
+/** Polls until the condition holds (up to 20 s: the machine may be busy). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met within 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 describe("payment look-ups", () => {
   it("ask for test-channel payments with include_sandbox=true only when told to", async () => {
     const impUid = await makePayment();

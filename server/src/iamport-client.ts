@@ -1,9 +1,14 @@
 /**
  * A small Iamport V1 REST client: one access token shared by every call, answers parsed with
- * shared's schemas. The transport (`fetch`) is injected so tests and the sandbox can swap it.
+ * shared's schemas. By default it talks through one keep-alive connection pool (undici's `Pool`);
+ * a `fetch` may be injected instead, so tests and the sandbox can swap the transport.
  *
  * Policy, one reason per rule:
- * - every call has a timeout (AbortSignal): a hung Iamport must not hang our requests;
+ * - at most `maxConnections` calls are in flight (default 64); more wait in the pool's queue, never
+ *   refused: a hung Iamport holds at most that many sockets, and nothing is shed as a 5xx;
+ * - connections are kept alive and reused: a TLS handshake per call would cost more than the call;
+ * - every call has a timeout (for the answer's headers, then for its body): a hung Iamport must
+ *   not hang our requests;
  * - the token is fetched once for all concurrent callers, and renewed a minute before its
  *   expiry, measured on Iamport's own clock (`now`/`expired_at`), so clock skew does not matter;
  * - a 401 renews the token once and retries: Iamport refused the request, so repeating it is safe;
@@ -23,6 +28,7 @@ import {
   PreparedEnvelope,
   TokenEnvelope,
 } from "@iamport-pay/shared";
+import { Pool } from "undici";
 import type { z } from "zod";
 import { type Metrics, noMetrics } from "./metrics.js";
 
@@ -59,14 +65,20 @@ export interface IamportClientOptions {
   baseUrl: string;
   key: string;
   secret: string;
+  /** A transport instead of the connection pool (tests, an in-process sandbox). */
   fetch?: typeof fetch;
-  /** Per call (default 10 s). */
+  /** Per call (default 10 s): for the answer's headers, then again for its body. */
   timeoutMs?: number;
+  /** Calls in flight at most; more wait in a queue (default 64). Ignored with `fetch`. */
+  maxConnections?: number;
   /** Milliseconds clock, for tests. */
   now?: () => number;
   /** Pause before the one retry of a GET (default 200 ms). */
   retryDelayMs?: number;
-  /** Each call's deadline (default `AbortSignal.timeout`); tests pass signals they abort. */
+  /**
+   * Each call's deadline instead of `timeoutMs`'s timers; tests pass signals they abort. By
+   * default the pool's own timers (no AbortSignal per call: each costs a timer and listeners).
+   */
   timeoutSignal?: (ms: number) => AbortSignal;
   metrics?: Metrics;
   /**
@@ -95,18 +107,49 @@ export interface IamportClient {
   preparePayment(request: { merchant_uid: string; amount: number }): Promise<Prepared>;
   /** The current token (fetched or reused); exposed for tests and health checks. */
   getToken(): Promise<string>;
+  /** Closes the connection pool (in-flight calls finish first). */
+  close?(): Promise<void>;
 }
+
+/** An answer read to its end: what parsing needs, whatever the transport. */
+interface Answer {
+  status: number;
+  text: string;
+}
+
+interface Call {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Sends one call and reads its whole answer; throws only when Iamport could not be heard. */
+type Transport = (path: string, call: Call) => Promise<Answer>;
+
+export const DEFAULT_IAMPORT_MAX_CONNECTIONS = 64;
 
 const RENEW_BEFORE_MS = 60_000;
 
 export function createIamportClient(options: IamportClientOptions): IamportClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const retryDelayMs = options.retryDelayMs ?? 200;
-  const timeoutSignal = options.timeoutSignal ?? AbortSignal.timeout;
+  const pool = options.fetch
+    ? undefined
+    : new Pool(new URL(baseUrl).origin, {
+        connections: Math.max(1, options.maxConnections ?? DEFAULT_IAMPORT_MAX_CONNECTIONS),
+      });
   const metrics = options.metrics ?? noMetrics;
+  const deadline = options.timeoutSignal;
+  const transport: Transport = pool
+    ? poolTransport(pool, new URL(baseUrl).pathname.replace(/\/+$/, ""), timeoutMs, deadline)
+    : fetchTransport(
+        options.fetch as typeof fetch,
+        baseUrl,
+        timeoutMs,
+        deadline ?? AbortSignal.timeout,
+      );
   // UNCONFIRMED: the OpenAPI document lists include_sandbox on GET /payments/{imp_uid} only; we
   // send it on the find routes too, where Iamport applies the same test-channel filter.
   const lookupQuery = (extra: Record<string, string> = {}) => {
@@ -119,25 +162,21 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   let token: { value: string; renewAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
-  async function send(path: string, init: RequestInit): Promise<Response> {
+  async function send(path: string, call: Call): Promise<Answer> {
     const started = performance.now();
     try {
-      const response = await doFetch(`${baseUrl}${path}`, {
-        ...init,
-        signal: timeoutSignal(timeoutMs),
-      });
-      metrics.iamportCall(path, response.status, (performance.now() - started) / 1000);
-      return response;
+      const answer = await transport(path, call);
+      metrics.iamportCall(path, answer.status, (performance.now() - started) / 1000);
+      return answer;
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
       metrics.iamportCall(
         path,
-        timedOut ? "timeout" : "unreachable",
+        isTimeout(error) ? "timeout" : "unreachable",
         (performance.now() - started) / 1000,
       );
       // The URL and method only: never the body (it may carry the secret).
       throw new IamportUnavailableError(
-        timedOut
+        isTimeout(error)
           ? `Iamport did not answer ${path} within ${timeoutMs} ms`
           : `Iamport could not be reached for ${path}`,
       );
@@ -145,13 +184,13 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   }
 
   async function parse<T>(
-    response: Response,
+    response: Answer,
     schema: z.ZodType<IamportEnvelope<T>>,
     path: string,
   ): Promise<T> {
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(response.text);
     } catch {
       if (response.status >= 500) {
         throw new IamportUnavailableError(`Iamport answered ${response.status} for ${path}`);
@@ -162,11 +201,12 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         undefined,
       );
     }
+    const ok = response.status >= 200 && response.status < 300;
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const code = (body as { code?: unknown } | null)?.code;
       const message = (body as { message?: unknown } | null)?.message;
-      if (response.ok || typeof message !== "string") {
+      if (ok || typeof message !== "string") {
         throw new IamportError(
           `Iamport's answer to ${path} did not match its schema`,
           response.status,
@@ -176,7 +216,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       throw errorFor(response.status, typeof code === "number" ? code : undefined, message, path);
     }
     const envelope = parsed.data;
-    if (!response.ok || envelope.code !== 0 || envelope.response === null) {
+    if (!ok || envelope.code !== 0 || envelope.response === null) {
       throw errorFor(response.status, envelope.code, envelope.message ?? "no message", path);
     }
     return envelope.response;
@@ -224,14 +264,15 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     body: unknown,
     schema: z.ZodType<IamportEnvelope<T>>,
   ): Promise<T> {
+    const json = body === undefined ? undefined : JSON.stringify(body);
     const attempt = async (accessToken: string) =>
       send(path, {
         method,
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers:
+          json === undefined
+            ? { authorization: `Bearer ${accessToken}` }
+            : { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+        ...(json === undefined ? {} : { body: json }),
       });
 
     const retries = method === "GET" ? 1 : 0;
@@ -273,5 +314,53 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       ),
     cancelPayment: (request) => call("POST", "/payments/cancel", request, IamportPaymentEnvelope),
     preparePayment: (request) => call("POST", "/payments/prepare", request, PreparedEnvelope),
+    close: async () => {
+      await pool?.close();
+    },
   };
+}
+
+function poolTransport(
+  pool: Pool,
+  basePath: string,
+  timeoutMs: number,
+  deadline: ((ms: number) => AbortSignal) | undefined,
+): Transport {
+  return async (path, call) => {
+    const answer = await pool.request({
+      path: `${basePath}${path}`,
+      method: call.method,
+      headers: call.headers,
+      body: call.body ?? null,
+      // 0 turns the pool's timers off: the injected signal alone decides.
+      headersTimeout: deadline ? 0 : timeoutMs,
+      bodyTimeout: deadline ? 0 : timeoutMs,
+      ...(deadline ? { signal: deadline(timeoutMs) } : {}),
+    });
+    return { status: answer.statusCode, text: await answer.body.text() };
+  };
+}
+
+function fetchTransport(
+  doFetch: typeof fetch,
+  baseUrl: string,
+  timeoutMs: number,
+  deadline: (ms: number) => AbortSignal,
+): Transport {
+  return async (path, call) => {
+    const response = await doFetch(`${baseUrl}${path}`, {
+      method: call.method,
+      headers: call.headers,
+      ...(call.body === undefined ? {} : { body: call.body }),
+      signal: deadline(timeoutMs),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+}
+
+function isTimeout(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return (
+    name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
+  );
 }

@@ -84,6 +84,7 @@ export async function startServer(
     key: config.impKey ?? "",
     secret: config.impSecret ?? "",
     metrics,
+    maxConnections: config.iamportMaxConnections,
     includeSandbox: config.acceptTestPayments,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
@@ -96,7 +97,12 @@ export async function startServer(
       ...clientOptions,
       baseUrl: config.iamportApiUrl ?? DEFAULT_IAMPORT_API_URL,
     });
-    if (config.checkKeys) await checkKeys(keyedClient, log);
+    if (config.checkKeys) {
+      await checkKeys(keyedClient, log).catch(async (error: unknown) => {
+        await keyedClient?.close?.();
+        throw error;
+      });
+    }
   }
   const db = await openDb(config.databaseUrl, { migrate: config.migrate });
 
@@ -232,6 +238,7 @@ export async function startServer(
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await reconciler.stop();
+      await iamport.close?.();
       await sandbox?.close();
       await db.close();
     })();

@@ -13,8 +13,12 @@ export interface Service {
   name: string;
   url: string;
   pid: number;
+  /** From spawning the process to its first ready answer, in ms (includes tsx compiling). */
+  startMs: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
+  /** Resident set size now (VmRSS), in MB. */
+  rssMb(): Promise<number>;
   /** CPU time used so far (user + system), in ms. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
@@ -45,6 +49,7 @@ export interface StartServiceOptions {
 }
 
 export async function startService(options: StartServiceOptions): Promise<Service> {
+  const spawned = performance.now();
   const child = spawn(
     process.execPath,
     [...(options.nodeArgs ?? []), "--import", "tsx", options.script],
@@ -63,12 +68,15 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const url = `http://127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   await waitReady(`${url}${options.readyPath}`, child, () => stderr, options.name);
+  const startMs = performance.now() - spawned;
   const pid = child.pid ?? 0;
   return {
     name: options.name,
     url,
     pid,
+    startMs,
     peakRssMb: () => peakRssMb(pid),
+    rssMb: () => statusMb(pid, "VmRSS"),
     cpuMs: () => cpuMs(pid),
     async stop() {
       if (child.exitCode !== null) return;
@@ -86,7 +94,7 @@ async function waitReady(
   stderr: () => string,
   name: string,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${stderr()}`);
@@ -98,16 +106,20 @@ async function waitReady(
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   child.kill("SIGKILL");
-  throw new Error(`${name} was not ready within 60 s:\n${stderr()}`);
+  throw new Error(`${name} was not ready within 180 s:\n${stderr()}`);
 }
 
 /** VmHWM from /proc: the peak resident set of the process so far. */
-export async function peakRssMb(pid: number): Promise<number> {
+export function peakRssMb(pid: number): Promise<number> {
+  return statusMb(pid, "VmHWM");
+}
+
+async function statusMb(pid: number, field: "VmHWM" | "VmRSS"): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
   return match?.[1] ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 

@@ -1,7 +1,9 @@
 /** Renders a bench run as markdown: machine, figures per database, ceilings, widget, targets. */
 import type { LoadResult } from "./load.js";
 import type { ProfileSummary } from "./profile.js";
-import type { CpuSnapshot, DatabaseResult } from "./run.js";
+import type { DatabaseResult } from "./run.js";
+import type { CpuSnapshot } from "./verification.js";
+import type { ContestantResult } from "./versus.js";
 import type { BundleSize, WidgetTimings } from "./widget.js";
 
 export interface Report {
@@ -27,6 +29,9 @@ export interface Report {
   widget: WidgetTimings | undefined;
   widgetError: string | undefined;
   profile: (ProfileSummary & { load: LoadResult }) | undefined;
+  versus: ContestantResult[];
+  /** Parts that failed, one line each. */
+  failures: string[];
 }
 
 const LATENCY_MS = 40;
@@ -49,6 +54,8 @@ export function renderReport(report: Report): string {
     BENCH_STORM_ORDERS: report.settings.storm,
     BENCH_LATENCY_REQUESTS: report.settings.latency,
     BENCH_CEILING_REQUESTS: report.settings.ceiling,
+    BENCH_VERSUS_REQUESTS: report.settings.versus,
+    BENCH_LATENCY32_REQUESTS: report.settings.latency32,
     BENCH_WIDGET_RUNS: report.settings.widgetRuns,
   })
     .map(([k, v]) => `${k}=${v}`)
@@ -67,6 +74,11 @@ export function renderReport(report: Report): string {
       `(PGlite only without DATABASE_URL; counts: \`${envs}\`)`,
     "",
   );
+
+  if (report.failures.length) {
+    out.push("## Parts that failed", "", ...report.failures.map((f) => `- ${f}`), "");
+  }
+  renderVersus(report, out);
 
   if (dbs.length) {
     out.push("## Server (sandbox in its own process, latency as seen by autocannon)", "");
@@ -145,6 +157,7 @@ export function renderReport(report: Report): string {
   }
 
   out.push("## Targets", "", "| target | verdict |", "| --- | --- |");
+  versusTargets(report, out);
   for (const d of dbs) {
     const errors =
       d.serial.errors +
@@ -200,4 +213,99 @@ export function renderReport(report: Report): string {
     out.push("");
   }
   return out.join("\n");
+}
+
+const contestantLabel = (name: ContestantResult["name"]) =>
+  name === "baseline" ? "guide's Express server" : label(name);
+
+function renderVersus(report: Report, out: string[]): void {
+  const all = report.versus;
+  const base = all.find((c) => c.name === "baseline");
+  if (!base || all.length < 2) return;
+  const times = (value: number, of: number) => `${fixed(value / of, 2)}×`;
+  out.push(
+    "## Against the guide's server (32 connections, two alternating rounds, sandbox answering at once)",
+    "",
+  );
+  out.push(
+    "The guide's server: Express 4 + axios, orders in a `Map`, a new token and a `GET /payments/{imp_uid}` per verification (`test/bench/baseline-server.ts`). Ratios are ours ÷ the guide's.",
+    "",
+  );
+  out.push(`| figure | ${all.map((c) => contestantLabel(c.name)).join(" | ")} |`);
+  out.push(`| --- | ${all.map(() => "---").join(" | ")} |`);
+  const row = (name: string, cell: (c: ContestantResult) => string) =>
+    out.push(`| ${name} | ${all.map(cell).join(" | ")} |`);
+  row("verify/s, rounds", (c) => c.rounds.map((r) => rate(r)).join(" · "));
+  row(
+    "verify/s, mean (÷ guide's)",
+    (c) => `${Math.round(c.perSecond)} (${times(c.perSecond, base.perSecond)})`,
+  );
+  if (report.ceilings) {
+    const upstream = report.ceilings.upstream.perSecond;
+    row("÷ ceiling (a)", (c) => `${Math.round((c.perSecond / upstream) * 100)} %`);
+  }
+  row("p50 · p99 (last round)", (c) => {
+    const r = c.rounds.at(-1) as LoadResult;
+    return `${fixed(r.p50)} · ${fixed(r.p99)} ms`;
+  });
+  row("errors", (c) => String(c.rounds.reduce((sum, r) => sum + r.errors, 0)));
+  row("Iamport calls per verification", (c) => fixed(c.callsPerVerification, 2));
+  row("tokens requested", (c) => String(c.tokenRequests));
+  row(
+    "CPU per verification: server · sandbox (÷ guide's server)",
+    (c) =>
+      `${fixed(c.cpu.server, 2)} · ${fixed(c.cpu.sandbox, 2)} ms (${times(c.cpu.server, base.cpu.server)})`,
+  );
+  row(
+    `behind ${LATENCY_MS} ms: p50 at 1 conn. (÷ guide's)`,
+    (c) => `${fixed(c.latency1.p50)} ms (${times(c.latency1.p50, base.latency1.p50)})`,
+  );
+  row(
+    `behind ${LATENCY_MS} ms: p50 · p99 at 32 conn. (÷ guide's p50)`,
+    (c) =>
+      `${fixed(c.latency32.p50)} · ${fixed(c.latency32.p99)} ms (${times(c.latency32.p50, base.latency32.p50)}), ${c.latency1.errors + c.latency32.errors} err`,
+  );
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  row("start: spawn → ready, tsx included (PGlite: restart · first start with initdb)", (c) =>
+    c.firstStartMs === undefined
+      ? seconds(c.startMs)
+      : `${seconds(c.startMs)} · ${seconds(c.firstStartMs)}`,
+  );
+  row("resident after the load (VmRSS) · peak (VmHWM)", (c) => `${c.rssMb} · ${c.peakRssMb} MB`);
+  out.push("");
+}
+
+function versusTargets(report: Report, out: string[]): void {
+  const base = report.versus.find((c) => c.name === "baseline");
+  if (!base) return;
+  for (const c of report.versus) {
+    if (c.name === "baseline") continue;
+    const name = label(c.name);
+    const ratio = c.perSecond / base.perSecond;
+    const want = c.name === "postgres" ? 2 : 1;
+    const errors = c.rounds.reduce((sum, r) => sum + r.errors, 0);
+    out.push(
+      `| ${name}: verify at 32 ≥ ${want}× the guide's server (${fixed(ratio, 2)}×) | ${verdict(ratio >= want)} |`,
+    );
+    out.push(
+      `| ${name}: 0 errors, 1 Iamport call per verification, 1 token (${errors}, ${fixed(c.callsPerVerification, 2)}, ${c.tokenRequests}) | ${verdict(errors === 0 && c.callsPerVerification <= 1.005 && c.tokenRequests === 1)} |`,
+    );
+    out.push(
+      `| ${name}: p50 ≤ 42 ms at 1 connection behind ${LATENCY_MS} ms (${fixed(c.latency1.p50)} ms) | ${verdict(c.latency1.p50 <= 42)} |`,
+    );
+    if (c.name === "postgres") {
+      out.push(
+        `| ${name}: p50 ≤ 44 ms at 32 connections behind ${LATENCY_MS} ms (${fixed(c.latency32.p50)} ms) | ${verdict(c.latency32.p50 <= 44)} |`,
+      );
+    }
+    out.push(
+      `| ${name}: server CPU per verification ≤ 0.4 ms (${fixed(c.cpu.server, 2)} ms) | ${verdict(c.cpu.server <= 0.4)} |`,
+    );
+    if (c.name === "pglite") {
+      out.push(
+        `| PGlite: resident ≤ 400 MB after the load (${c.rssMb} MB; peak ${c.peakRssMb} MB) | ${verdict(c.rssMb <= 400)} |`,
+        `| PGlite: start ≤ 3 s on its data directory (${(c.startMs / 1000).toFixed(1)} s, tsx included) | ${verdict(c.startMs <= 3000)} |`,
+      );
+    }
+  }
 }

@@ -7,13 +7,23 @@
 import { spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { type BenchDatabase, pgliteDatabase, postgresDatabase } from "./databases.js";
 import { type LoadResult, load } from "./load.js";
 import { freePort, repoRoot, type Service, startService } from "./processes.js";
 import { type ProfileSummary, summariseProfile } from "./profile.js";
 import { type Report, renderReport } from "./report.js";
 import { callsBetween, sandboxControl } from "./sandbox-control.js";
+import {
+  type CpuSnapshot,
+  cpuPerRequest,
+  cpuSnapshot,
+  keys,
+  ordersAndPayments,
+  type Payment,
+  startVerifyServer,
+  verifyLoad,
+} from "./verification.js";
+import { versus } from "./versus.js";
 import { bundleSizes, widgetTimings } from "./widget.js";
 
 function count(name: string, fallback: number): number {
@@ -38,28 +48,24 @@ const settings = {
   latency: count("BENCH_LATENCY_REQUESTS", 50),
   /** Requests per ceiling. */
   ceiling: count("BENCH_CEILING_REQUESTS", 5000),
+  /** Verifications per round per server in the comparison with the guide's server (32 conn.). */
+  versus: count("BENCH_VERSUS_REQUESTS", 1500),
+  /** Verifications behind the 40 ms sandbox latency at 32 connections, per server. */
+  latency32: count("BENCH_LATENCY32_REQUESTS", 640),
   /** Page loads for the widget's medians. */
   widgetRuns: count("BENCH_WIDGET_RUNS", 20),
 };
+/** Which parts run (BENCH_PARTS, comma-separated; default all): for iterating on one. */
+const parts = new Set(
+  (process.env.BENCH_PARTS || "ceilings,versus,databases,widget").split(",").map((p) => p.trim()),
+);
 /** `auto` profiles when PostgreSQL verification is under half of ceiling (a); or always/never. */
 const profileMode = process.env.BENCH_PROFILE ?? "auto";
 const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
   ? process.env.DATABASE_URL
   : undefined;
 const LATENCY_MS = 40;
-// ACCEPT_TEST_PAYMENTS: the sandbox's payments are test-channel ones (include_sandbox=true).
-const keys = {
-  IMP_CODE: sandboxDefaults.impCode,
-  IMP_KEY: sandboxDefaults.impKey,
-  IMP_SECRET: sandboxDefaults.impSecret,
-  ACCEPT_TEST_PAYMENTS: "true",
-};
 const log = (message: string) => console.error(`bench: ${message}`);
-
-interface Payment {
-  imp_uid: string;
-  merchant_uid: string;
-}
 
 export interface DatabaseResult {
   kind: BenchDatabase["kind"];
@@ -95,87 +101,6 @@ function run(command: string, args: string[]): Promise<void> {
     child.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
     );
-  });
-}
-
-async function startVerifyServer(
-  sandbox: Service,
-  database: BenchDatabase,
-  nodeArgs: string[] = [],
-): Promise<Service> {
-  return startService({
-    name: `server (${database.kind})`,
-    script: "test/bench/verify-server.ts",
-    port: await freePort(),
-    readyPath: "/healthz",
-    nodeArgs,
-    env: { ...keys, IAMPORT_API_URL: sandbox.url, DATABASE_URL: database.url },
-  });
-}
-
-/** Creates orders through the server (the order-creation benchmark) and pays each in the sandbox. */
-async function ordersAndPayments(
-  server: Service,
-  sandbox: Service,
-  n: number,
-): Promise<{ orders: LoadResult; payments: Payment[] }> {
-  const created: { merchant_uid: string; amount: number }[] = [];
-  const orders = await load({
-    url: server.url,
-    connections: 64,
-    amount: n,
-    method: "POST",
-    request: () => ({ path: "/orders", body: { items: [{ sku: "mug-002", quantity: 1 }] } }),
-    check(status, body) {
-      if (status !== 201) return false;
-      created.push(JSON.parse(body) as { merchant_uid: string; amount: number });
-      return true;
-    },
-  });
-  const payments: Payment[] = [];
-  const paid = await load({
-    url: sandbox.url,
-    connections: 16,
-    amount: created.length,
-    method: "POST",
-    request: (i) => {
-      const order = created[i % created.length];
-      return {
-        path: "/control/payments",
-        body: { merchant_uid: order?.merchant_uid, amount: order?.amount },
-      };
-    },
-    check(status, body) {
-      if (status !== 201) return false;
-      payments.push(JSON.parse(body) as Payment);
-      return true;
-    },
-  });
-  if (orders.errors || paid.errors) {
-    throw new Error(`setup failed: ${orders.errors} order errors, ${paid.errors} payment errors`);
-  }
-  return { orders, payments };
-}
-
-function verifyLoad(
-  server: Service,
-  payments: Payment[],
-  connections: number,
-): Promise<LoadResult> {
-  return load({
-    url: server.url,
-    connections,
-    amount: payments.length,
-    method: "POST",
-    request: (i) => {
-      const payment = payments[i % payments.length] as Payment;
-      return {
-        path: "/payments/complete",
-        body: { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid },
-      };
-    },
-    check: (status, body) =>
-      status === 200 && (JSON.parse(body) as { status?: string }).status === "success",
   });
 }
 
@@ -277,27 +202,6 @@ async function benchDatabase(sandbox: Service, database: BenchDatabase): Promise
   }
 }
 
-export interface CpuSnapshot {
-  server: number;
-  sandbox: number;
-  loadGenerator: number;
-}
-
-async function cpuSnapshot(server: Service, sandbox: Service): Promise<CpuSnapshot> {
-  const own = process.cpuUsage();
-  return {
-    server: await server.cpuMs(),
-    sandbox: await sandbox.cpuMs(),
-    loadGenerator: (own.user + own.system) / 1000,
-  };
-}
-
-function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, result: LoadResult): CpuSnapshot {
-  const per = (key: keyof CpuSnapshot) => (after[key] - before[key]) / (result.requests || 1);
-  return { server: per("server"), sandbox: per("sandbox"), loadGenerator: per("loadGenerator") };
-}
-
-/** After the storm: every order paid, one onPaid hook and one `paid` event each. */
 async function checkStorm(server: Service, payments: Payment[]) {
   let notPaid = 0;
   const queue = [...payments];
@@ -411,16 +315,18 @@ async function profilePostgres(
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg();
-  log(`building the widget`);
-  await run("pnpm", [
-    "--filter",
-    "@iamport-pay/widget",
-    "exec",
-    "vite",
-    "build",
-    "--logLevel",
-    "warn",
-  ]);
+  if (parts.has("widget")) {
+    log(`building the widget`);
+    await run("pnpm", [
+      "--filter",
+      "@iamport-pay/widget",
+      "exec",
+      "vite",
+      "build",
+      "--logLevel",
+      "warn",
+    ]);
+  }
 
   const sandbox = await startService({
     name: "sandbox",
@@ -444,33 +350,88 @@ async function main(): Promise<void> {
     widget: undefined,
     widgetError: undefined,
     profile: undefined,
+    versus: [],
+    failures: [],
+  };
+  // A part that fails (a server too slow to start on a loaded machine, say) is reported, and
+  // the figures of the other parts still stand.
+  const failed = (part: string, error: unknown) => {
+    const message = (error as Error).message.split("\n")[0] ?? "failed";
+    log(`${part} failed: ${message}`);
+    report.failures.push(`${part}: ${message}`);
   };
   try {
-    log("ceilings");
-    report.ceilings = await ceilings(sandbox);
+    if (parts.has("ceilings")) {
+      log("ceilings");
+      report.ceilings = await ceilings(sandbox);
+    }
 
-    const databases = [await pgliteDatabase()];
-    if (postgresUrl) databases.push(await postgresDatabase(postgresUrl));
+    const contestants = !parts.has("versus")
+      ? []
+      : postgresUrl
+        ? [await postgresDatabase(postgresUrl), await pgliteDatabase()]
+        : [await pgliteDatabase()];
+    try {
+      if (contestants.length)
+        report.versus = await versus(
+          sandbox,
+          contestants,
+          {
+            requests: settings.versus,
+            rounds: 2,
+            latency1: settings.latency,
+            latency32: settings.latency32,
+            latencyMs: LATENCY_MS,
+          },
+          log,
+        );
+    } catch (error) {
+      failed("versus", error);
+    } finally {
+      for (const database of contestants) await database.drop();
+    }
+
+    const databases = parts.has("databases") ? [await pgliteDatabase()] : [];
+    if (postgresUrl && parts.has("databases")) databases.push(await postgresDatabase(postgresUrl));
     for (const database of databases) {
       try {
         report.databases.push(await benchDatabase(sandbox, database));
+      } catch (error) {
+        failed(`${database.kind}`, error);
       } finally {
         await database.drop();
       }
     }
 
     const onPostgres = report.databases.find((d) => d.kind === "postgres");
-    const ratio = onPostgres
-      ? onPostgres.verify64.perSecond / report.ceilings.upstream.perSecond
-      : 1;
+    const ratio =
+      onPostgres && report.ceilings
+        ? onPostgres.verify64.perSecond / report.ceilings.upstream.perSecond
+        : 1;
     if (postgresUrl && (profileMode === "always" || (profileMode === "auto" && ratio < 0.5))) {
       log("profiling the PostgreSQL server at 64 connections (node --cpu-prof)");
-      report.profile = await profilePostgres(sandbox, postgresUrl);
+      report.profile = await profilePostgres(sandbox, postgresUrl).catch((error: unknown) => {
+        failed("profile", error);
+        return undefined;
+      });
     }
   } finally {
     await sandbox.stop();
   }
 
+  if (parts.has("widget")) await widget(report);
+
+  report.loadAfter = loadavg();
+  report.seconds = Math.round((Date.now() - started) / 1000);
+  const markdown = renderReport(report);
+  await mkdir(`${repoRoot}bench-results`, { recursive: true });
+  await writeFile(`${repoRoot}bench-results/latest.md`, markdown);
+  console.log(markdown);
+  log(`written to bench-results/latest.md in ${report.seconds} s`);
+}
+
+/** The widget's sizes, and its timings in Chromium on the demo page. */
+async function widget(report: Report): Promise<void> {
   log("widget: sizes and Chromium timings on the demo page");
   report.sizes = await bundleSizes();
   const shop = await startService({
@@ -489,14 +450,6 @@ async function main(): Promise<void> {
   } finally {
     await shop.stop();
   }
-
-  report.loadAfter = loadavg();
-  report.seconds = Math.round((Date.now() - started) / 1000);
-  const markdown = renderReport(report);
-  await mkdir(`${repoRoot}bench-results`, { recursive: true });
-  await writeFile(`${repoRoot}bench-results/latest.md`, markdown);
-  console.log(markdown);
-  log(`written to bench-results/latest.md in ${report.seconds} s`);
 }
 
 await main();

@@ -4,8 +4,10 @@
  * unset → embedded PGlite in ./.data/pglite, `memory://` → in-memory PGlite, a directory path or
  * `file://` URL → PGlite there, `postgres://` → PostgreSQL through postgres.js.
  */
-import { mkdir } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -81,13 +83,21 @@ async function openPostgres(url: string, migrate: boolean): Promise<Db> {
   };
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers, in WebAssembly memory the process keeps resident
+ * (measured: 328 MB resident with 128 MB, 229 MB with 16 MB). One connection serving a shop's
+ * working set needs far less.
+ */
+const PGLITE_CONF = ["shared_buffers = 32MB"];
+
 async function openPglite(location: string, migrate: boolean): Promise<Db> {
   let dataDir: string | undefined;
   if (location !== "memory://") {
     dataDir = location.startsWith("file://") ? fileURLToPath(location) : location;
     await mkdir(dataDir, { recursive: true });
+    await initialiseApart(dataDir);
   }
-  const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  const client = new PGlite(dataDir, { postgresqlconf: PGLITE_CONF });
   const db = drizzlePglite(client, { schema });
   try {
     if (migrate) await migratePglite(db, { migrationsFolder });
@@ -107,4 +117,36 @@ async function openPglite(location: string, migrate: boolean): Promise<Db> {
       await client.close();
     },
   };
+}
+
+/**
+ * Creates a new PGlite data directory (PostgreSQL's initdb) in a worker thread that then exits:
+ * initdb's WebAssembly instance takes about 450 MB that the process would otherwise keep for its
+ * whole life (measured: 800 MB resident after a first start in-process, 340 MB after opening an
+ * existing directory). A directory that exists already is left alone.
+ */
+async function initialiseApart(dataDir: string): Promise<void> {
+  const exists = await access(join(dataDir, "PG_VERSION")).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return;
+  const pglite = import.meta.resolve("@electric-sql/pglite");
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+    import(workerData.pglite)
+      .then(async ({ PGlite }) => {
+        const db = new PGlite(workerData.dataDir);
+        await db.waitReady;
+        await db.close();
+      })
+      .catch((error) => { process.exitCode = 1; throw error; });`,
+    { eval: true, workerData: { pglite, dataDir } },
+  );
+  await new Promise<void>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`PGlite initdb exited with ${code}`)),
+    );
+  });
 }
