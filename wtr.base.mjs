@@ -4,34 +4,14 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { defaultReporter } from "@web/test-runner";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import * as puppeteer from "puppeteer-core";
-import { enginePaths, selectEngines } from "./scripts/engines.mjs";
+import { chromeFlags, enginePaths, firefoxPrefs, selectEngines } from "./scripts/engines.mjs";
 import { tallyReporter } from "./scripts/tally-reporter.mjs";
 import { webkitLauncher } from "./scripts/webkit-launcher.mjs";
 
+export { chromeFlags, firefoxPrefs } from "./scripts/engines.mjs";
+
 export const chromePath = enginePaths().chromium;
 export const firefoxPath = enginePaths().firefox;
-
-// We run as root on a closed network: no sandbox, nothing phoning home.
-export const chromeFlags = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
-/** Firefox preferences for a quiet test profile on a closed network. */
-export const firefoxPrefs = {
-  "app.update.enabled": false,
-  "browser.shell.checkDefaultBrowser": false,
-  "datareporting.policy.dataSubmissionEnabled": false,
-  "toolkit.telemetry.reporting.enabled": false,
-  "network.captive-portal-service.enabled": false,
-  "extensions.update.enabled": false,
-};
 
 const launchers = {
   chromium: () =>

@@ -24,6 +24,28 @@ export function enginePaths(env = process.env) {
   };
 }
 
+// We run as root on a closed network: no sandbox, nothing phoning home.
+export const chromeFlags = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+/** Firefox preferences for a quiet test profile on a closed network. */
+export const firefoxPrefs = {
+  "app.update.enabled": false,
+  "browser.shell.checkDefaultBrowser": false,
+  "datareporting.policy.dataSubmissionEnabled": false,
+  "toolkit.telemetry.reporting.enabled": false,
+  "network.captive-portal-service.enabled": false,
+  "extensions.update.enabled": false,
+};
+
 /** What to install when an engine is missing. */
 export const enginePackages = {
   chromium: "chromium",

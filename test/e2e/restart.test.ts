@@ -11,15 +11,16 @@ import { serve } from "@hono/node-server";
 import { createSandbox, sandboxDefaults } from "@iamport-pay/sandbox";
 import { loadConfig, silentLogger, startServer } from "@iamport-pay/server";
 import { OrderView } from "@iamport-pay/shared";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clickCheckout,
-  launchChromium,
-  recordEvents,
-  screenshot,
+  button,
+  type Engine,
+  engineNames,
+  enginesToTest,
+  launch,
   waitForEvent,
 } from "./browser.js";
+import { recorderScript } from "./shop-front.js";
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
@@ -47,7 +48,6 @@ let sandboxServer: Server;
 let sandboxUrl: string;
 let shop: Server;
 let shopUrl: string;
-let browser: Browser;
 
 function start() {
   return startServer(
@@ -70,56 +70,60 @@ beforeAll(async () => {
   // The merchant's own page: a script tag and the element, nothing else.
   shop = createServer((_request, response) => {
     response.setHeader("content-type", "text/html; charset=utf-8");
-    response.end(`<!doctype html><html lang="ko"><meta charset="utf-8">
+    response.end(`<!doctype html><html lang="ko"><meta charset="utf-8">${recorderScript}
       <script type="module" src="${serverUrl}/iamport-pay-button.js"></script>
       <iamport-pay-button server="${serverUrl}" sku="chair-001"
         sdk-url="${sandboxUrl}/iamport.payment.js">결제하기</iamport-pay-button>`);
   });
   shopUrl = `http://127.0.0.1:${await listen(shop)}`;
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await sandbox.close();
   sandboxServer?.close();
   shop?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it("reports a server that went down mid-payment, and a retried webhook settles the order after restart", async () => {
-  let server = await start();
-  const page = await browser.newPage();
-  await recordEvents(page);
-  await page.goto(shopUrl);
-  await page.getByRole("button", { name: "결제하기" }).click();
-  const start_ = await waitForEvent(page, "iamport-pay-start");
-  const merchantUid = String(start_.detail.merchant_uid);
+describe.each(enginesToTest().map((engine): [string, Engine] => [engineNames[engine], engine]))(
+  "in %s",
+  (_name, engine) => {
+    it("reports a server that went down mid-payment, and a retried webhook settles the order after restart", async () => {
+      const browser = await launch(engine);
+      let server = await start();
+      const page = await browser.newTab();
+      try {
+        await page.goto(shopUrl);
+        await page.click(button("결제하기"));
+        const start_ = await waitForEvent(page, "iamport-pay-start");
+        const merchantUid = String(start_.detail.merchant_uid);
 
-  await server.close();
-  await clickCheckout(page, "Approve");
-  const failure = await waitForEvent(page, "iamport-pay-failure", "iamport-pay-success");
-  expect(failure.type).toBe("iamport-pay-failure");
-  expect(["network_error", "server_error"]).toContain(failure.detail.code);
-  expect(String(failure.detail.message)).not.toBe("");
-  await screenshot(page, "8-server-down");
+        await server.close();
+        await page.click(button("Approve"));
+        const failure = await waitForEvent(page, "iamport-pay-failure", "iamport-pay-success");
+        expect(failure.type).toBe("iamport-pay-failure");
+        expect(["network_error", "server_error"]).toContain(failure.detail.code);
+        expect(String(failure.detail.message)).not.toBe("");
+        await page.screenshot("8-server-down");
 
-  server = await start();
-  try {
-    await sandbox.settled();
-    const response = await fetch(`${serverUrl}/orders/${merchantUid}`);
-    const order = OrderView.parse(await response.json());
-    expect(order.status).toBe("paid");
+        server = await start();
+        await sandbox.settled();
+        const response = await fetch(`${serverUrl}/orders/${merchantUid}`);
+        const order = OrderView.parse(await response.json());
+        expect(order.status).toBe("paid");
 
-    const attempts = (await (await fetch(`${sandboxUrl}/control/webhooks`)).json()) as {
-      body: { merchant_uid: string };
-      response_status: number | null;
-    }[];
-    const ours = attempts.filter((a) => a.body.merchant_uid === merchantUid);
-    expect(ours[0]?.response_status ?? null).toBeNull(); // refused: the server was down
-    expect(ours.at(-1)?.response_status).toBe(200);
-  } finally {
-    await page.close();
-    await server.close();
-  }
-});
+        const attempts = (await (await fetch(`${sandboxUrl}/control/webhooks`)).json()) as {
+          body: { merchant_uid: string };
+          response_status: number | null;
+        }[];
+        const ours = attempts.filter((a) => a.body.merchant_uid === merchantUid);
+        expect(ours[0]?.response_status ?? null).toBeNull(); // refused: the server was down
+        expect(ours.at(-1)?.response_status).toBe(200);
+      } finally {
+        await page.close();
+        await browser.close();
+        await server.close();
+      }
+    }, 120_000);
+  },
+);
