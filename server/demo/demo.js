@@ -5,9 +5,6 @@ const button = document.getElementById("pay");
 const cart = new Map(); // sku → quantity
 let products = [];
 
-// The widget talks to the server that served this page.
-button.setAttribute("server", location.origin);
-
 function render() {
   const body = document.querySelector("#cart tbody");
   body.replaceChildren();
@@ -31,6 +28,8 @@ function render() {
   document.getElementById("total").textContent = won.format(total);
   button.items = [...cart].map(([sku, quantity]) => ({ sku, quantity }));
   button.disabled = cart.size === 0;
+  // A paid button stays done until the page says otherwise: a changed cart is a new purchase.
+  button.reset?.();
 }
 
 function add(sku) {

@@ -73,7 +73,7 @@ export interface Config {
   /** undefined → https://api.iamport.kr, or the built-in sandbox in sandbox mode. */
   iamportApiUrl: string | undefined;
   catalogPath: string | undefined;
-  /** Empty → the server's own origin only. */
+  /** Added to the server's own origin (PUBLIC_URL or the listening address), never replacing it. */
   allowedOrigins: string[];
   cancelForged: boolean;
   prepare: boolean;

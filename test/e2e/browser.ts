@@ -73,8 +73,13 @@ export async function launch(engine: Engine): Promise<ShopperBrowser> {
 }
 
 /** Polls `expression` in the tab until it is truthy (a navigation in between is waited out). */
-export async function waitUntil(tab: Tab, expression: string, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
+export async function waitUntil(
+  tab: Tab,
+  expression: string,
+  what: string,
+  timeoutMs = WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
@@ -84,7 +89,7 @@ export async function waitUntil(tab: Tab, expression: string, what: string): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${tab.engine}: waited ${WAIT_MS} ms for ${what}${last ? ` (${last})` : ""}`);
+  throw new Error(`${tab.engine}: waited ${timeoutMs} ms for ${what}${last ? ` (${last})` : ""}`);
 }
 
 export function events(tab: Tab): Promise<PageEvent[]> {
@@ -101,6 +106,17 @@ export async function waitForEvent(tab: Tab, ...types: string[]): Promise<PageEv
   );
   const all = await events(tab);
   return all.find((e) => types.includes(e.type))!;
+}
+
+/** Waits until the (first) button's status line, in its shadow root, contains `text`. */
+export function waitForStatus(tab: Tab, text: string, timeoutMs = WAIT_MS * 4): Promise<void> {
+  const status = `document.querySelector("iamport-pay-button")?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? ""`;
+  return waitUntil(
+    tab,
+    `(${status}).includes(${JSON.stringify(text)})`,
+    `status "${text}"`,
+    timeoutMs,
+  );
 }
 
 export function waitForText(tab: Tab, text: string): Promise<void> {

@@ -12,10 +12,6 @@ export interface Iamport {
   request_pay(param: RequestPayParam, callback: (rsp: RequestPayResponse) => void): void;
 }
 
-export class SdkLoadError extends Error {
-  override name = "SdkLoadError";
-}
-
 // Kept on `window` (not in this module) so the ES module and IIFE builds, both loaded on one
 // page, still inject each SDK script once.
 const CACHE = Symbol.for("iamport-pay.sdk");
@@ -44,11 +40,11 @@ function inject(win: SdkWindow, src: string): Promise<Iamport> {
     script.async = true;
     script.onload = () => {
       if (win.IMP && typeof win.IMP.request_pay === "function") resolve(win.IMP);
-      else reject(new SdkLoadError(`${src} loaded but defined no window.IMP`));
+      else reject(new Error(`${src}: no window.IMP`));
     };
     script.onerror = () => {
       script.remove();
-      reject(new SdkLoadError(`could not load ${src}`));
+      reject(new Error(`${src}: not loaded`));
     };
     document.head.append(script);
   });
