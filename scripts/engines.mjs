@@ -122,6 +122,14 @@ export async function startWebKitDriver(env = process.env) {
     stderr = (stderr + chunk).slice(-2000);
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  // Detached, so it would outlive a test process that dies or is killed: take it down on exit.
+  const killOnExit = () => {
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
+    } catch {}
+  };
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -7,9 +7,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import {
   type Browser,
+  type BrowserContextOptions,
   chromium,
   devices,
   type ElementHandle,
+  type Page,
   type Frame as PlaywrightFrame,
 } from "playwright-core";
 import * as puppeteer from "puppeteer-core";
@@ -22,6 +24,7 @@ import {
   startWebKitDriver,
   webkitCapabilities,
 } from "../../scripts/engines.mjs";
+import { recorderSource } from "./shop-front.js";
 import { type ElementRef, isElementRef, WebDriverSession } from "./webdriver.js";
 
 export type { Engine };
@@ -92,8 +95,10 @@ export async function waitUntil(
   throw new Error(`${tab.engine}: waited ${timeoutMs} ms for ${what}${last ? ` (${last})` : ""}`);
 }
 
-export function events(tab: Tab): Promise<PageEvent[]> {
-  return tab.evaluate<PageEvent[]>("window.__events ?? []");
+/** The events the page recorded (a Tab, or a Playwright Page of the Chromium-only journeys). */
+export function events(tab: Tab | Page): Promise<PageEvent[]> {
+  const expression = "window.__events ?? []";
+  return "engine" in tab ? tab.evaluate<PageEvent[]>(expression) : tab.evaluate(expression);
 }
 
 /** Waits until the page has received an event of one of these types, and returns it. */
@@ -210,6 +215,28 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: chromeFlags,
   });
+}
+
+// For the Chromium-only journeys written against Playwright directly (confirm.test.ts).
+export const mobile: BrowserContextOptions = devices["Pixel 7"] ?? {};
+
+/** Playwright: records every iamport-pay event the page receives, per document. */
+export async function recordEvents(page: Page): Promise<void> {
+  await page.addInitScript(recorderSource);
+}
+
+/** Playwright: clicks a checkout button, in the overlay iframe or the page itself. */
+export async function clickCheckout(page: Page, name: string): Promise<void> {
+  const query = button(name);
+  const element = await poll<ElementHandle>("chromium", query, async () => {
+    for (const frame of page.frames()) {
+      const handle = await frame.evaluateHandle(findExpression(query)).catch(() => null);
+      const found = handle?.asElement();
+      if (found) return found;
+    }
+    return null;
+  });
+  await element.click();
 }
 
 async function chromiumBrowser(): Promise<ShopperBrowser> {

@@ -7,7 +7,7 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** Records every iamport-pay event a document receives in `window.__events` (per document). */
-export const recorderScript = `<script>(() => {
+export const recorderSource = `(() => {
   const events = [];
   window.__events = events;
   for (const type of ["iamport-pay-start", "iamport-pay-success", "iamport-pay-vbank-issued", "iamport-pay-failure"]) {
@@ -15,7 +15,8 @@ export const recorderScript = `<script>(() => {
       events.push({ type, detail: JSON.parse(JSON.stringify(event.detail)) });
     });
   }
-})();</script>`;
+})();`;
+export const recorderScript = `<script>${recorderSource}</script>`;
 
 export type ShopFront = {
   url: string;

@@ -17,6 +17,7 @@ import {
   type Tab,
   waitFor,
   waitForEvent,
+  waitForStatus,
   waitForText,
   waitUntil,
 } from "./browser.js";
@@ -57,6 +58,19 @@ async function sandboxPayment(impUid: string): Promise<Payment> {
     headers: { authorization: `Bearer ${token.access_token}` },
   });
   return (await paymentResponse.json()).response;
+}
+
+/** Makes Iamport's payment lookups fail (500) until mended: the server answers 503. */
+async function breakIamport(): Promise<void> {
+  const response = await fetch(`${server.url}/sandbox/control/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ target: "payments", mode: "error" }),
+  });
+  expect(response.status).toBe(201);
+}
+async function mendIamport(): Promise<void> {
+  await fetch(`${server.url}/sandbox/control/faults`, { method: "DELETE" });
 }
 
 type Webhook = { body: Record<string, string>; url: string };
@@ -197,6 +211,34 @@ describe.each(enginesToTest().map((engine): [string, Engine] => [engineNames[eng
         "the SDK prefetch or an event",
       );
       expect(await events(page)).toEqual([]);
+    });
+
+    it("confirms through an error after approval: one success event, one paid order, no second order", async () => {
+      const page = await openShop();
+      const before = front.requests.length;
+      await breakIamport();
+      try {
+        await page.click(payButton);
+        await page.click(button("Approve"));
+        // The element keeps confirming and never invites a second payment.
+        await waitForStatus(page, "결제를 확인하고 있습니다");
+      } finally {
+        await mendIamport();
+      }
+      // Retries back off to every 10 s: a bound of a few rounds.
+      await waitUntil(
+        page,
+        `(window.__events ?? []).some((e) => e.type !== "iamport-pay-start")`,
+        "the final event",
+        90_000,
+      );
+      const final = (await events(page)).filter((e) => e.type !== "iamport-pay-start");
+      expect(final.map((e) => e.type)).toEqual(["iamport-pay-success"]);
+      expect((await order(String(final[0]?.detail.merchant_uid))).status).toBe("paid");
+      const orderRequests = front.requests
+        .slice(before)
+        .filter((r) => r.method === "POST" && r.path === "/orders");
+      expect(orderRequests).toHaveLength(1);
     });
 
     it("starts one order and one payment for a double click", async () => {
