@@ -17,6 +17,7 @@ export const recorderSource = `(() => {
   }
 })();`;
 export const recorderScript = `<script>${recorderSource}</script>`;
+const RECORDER_PATH = "/__e2e/recorder.js";
 
 export type ShopFront = {
   url: string;
@@ -28,6 +29,12 @@ export type ShopFront = {
 export async function startShopFront(target: () => string): Promise<ShopFront> {
   const requests: ShopFront["requests"] = [];
   const server = createServer((incoming, outgoing) => {
+    // The recorder is a same-origin script file, so a Content-Security-Policy of 'self' allows it.
+    if (incoming.url === RECORDER_PATH) {
+      outgoing.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+      outgoing.end(recorderSource);
+      return;
+    }
     requests.push({ method: incoming.method ?? "GET", path: incoming.url ?? "/" });
     const headers = { ...incoming.headers };
     delete headers["accept-encoding"]; // plain bodies, so HTML can be edited
@@ -48,7 +55,8 @@ export async function startShopFront(target: () => string): Promise<ShopFront> {
           // Before the page's first script (module scripts run after parsing anyway).
           const first = html.search(/<script/i);
           const at = first === -1 ? html.length : first;
-          const body = html.slice(0, at) + recorderScript + html.slice(at);
+          const tag = `<script src="${RECORDER_PATH}"></script>`;
+          const body = html.slice(0, at) + tag + html.slice(at);
           const { "content-length": _length, ...rest } = response.headers;
           outgoing.writeHead(response.statusCode ?? 502, rest);
           outgoing.end(body);
