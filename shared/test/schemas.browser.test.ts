@@ -23,7 +23,7 @@ for (const { schema, parser, accepts, refuses } of cases) {
 }
 
 describe("the browser running these tests", () => {
-  it("is a real Chromium", () => {
-    expect(navigator.userAgent).to.match(/Chrome\//);
+  it("is a real Chromium, Firefox or WebKit", () => {
+    expect(navigator.userAgent).to.match(/Chrome\/|Firefox\/|AppleWebKit\//);
   });
 });

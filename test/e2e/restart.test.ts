@@ -12,16 +12,19 @@ import { serve } from "@hono/node-server";
 import { createSandbox, sandboxDefaults } from "@iamport-pay/sandbox";
 import { loadConfig, silentLogger, startServer } from "@iamport-pay/server";
 import { OrderView } from "@iamport-pay/shared";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clickCheckout,
+  button,
+  type Engine,
+  engineNames,
+  enginesToTest,
   events,
-  launchChromium,
-  recordEvents,
-  screenshot,
+  launch,
   waitForEvent,
+  waitForStatus,
+  waitUntil,
 } from "./browser.js";
+import { recorderScript } from "./shop-front.js";
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
@@ -49,7 +52,6 @@ let sandboxServer: Server;
 let sandboxUrl: string;
 let shop: Server;
 let shopUrl: string;
-let browser: Browser;
 
 function start() {
   return startServer(
@@ -74,67 +76,66 @@ beforeAll(async () => {
   // The merchant's own page: a script tag and the element, nothing else.
   shop = createServer((_request, response) => {
     response.setHeader("content-type", "text/html; charset=utf-8");
-    response.end(`<!doctype html><html lang="ko"><meta charset="utf-8">
+    response.end(`<!doctype html><html lang="ko"><meta charset="utf-8">${recorderScript}
       <script type="module" src="${serverUrl}/iamport-pay-button.js"></script>
       <iamport-pay-button server="${serverUrl}" sku="chair-001"
         sdk-url="${sandboxUrl}/iamport.payment.js">결제하기</iamport-pay-button>`);
   });
   shopUrl = `http://127.0.0.1:${await listen(shop)}`;
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await sandbox.close();
   sandboxServer?.close();
   shop?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it("confirms through a server that went down mid-payment, and ends in success once it is back", async () => {
-  let server = await start();
-  const page = await browser.newPage();
-  await recordEvents(page);
-  await page.goto(shopUrl);
-  await page.getByRole("button", { name: "결제하기" }).click();
-  const start_ = await waitForEvent(page, "iamport-pay-start");
-  const merchantUid = String(start_.detail.merchant_uid);
+describe.each(enginesToTest().map((engine): [string, Engine] => [engineNames[engine], engine]))(
+  "in %s",
+  (_name, engine) => {
+    it("confirms through a server that went down mid-payment, and ends in success once it is back", async () => {
+      const browser = await launch(engine);
+      let server = await start();
+      const page = await browser.newTab();
+      try {
+        await page.goto(shopUrl);
+        await page.click(button("결제하기"));
+        const start_ = await waitForEvent(page, "iamport-pay-start");
+        const merchantUid = String(start_.detail.merchant_uid);
 
-  await server.close();
-  await clickCheckout(page, "Approve");
-  await page
-    .locator('iamport-pay-button [part="status"]')
-    .getByText("결제를 확인하고 있습니다")
-    .waitFor({ timeout: 60_000 });
-  await screenshot(page, "8-server-down");
+        await server.close();
+        await page.click(button("Approve"));
+        await waitForStatus(page, "결제를 확인하고 있습니다");
+        await page.screenshot("8-server-down");
 
-  server = await start();
-  try {
-    // Confirmation retries every 10 s at most: give it a few rounds.
-    await page.waitForFunction(
-      () =>
-        (window as unknown as { __events: { type: string }[] }).__events.some(
-          (e) => e.type !== "iamport-pay-start",
-        ),
-      undefined,
-      { timeout: 90_000 },
-    );
-    const final = (await events(page)).filter((e) => e.type !== "iamport-pay-start");
-    expect(final.map((e) => e.type)).toEqual(["iamport-pay-success"]);
+        server = await start();
+        // Confirmation retries every 10 s at most: give it a few rounds.
+        await waitUntil(
+          page,
+          `(window.__events ?? []).some((e) => e.type !== "iamport-pay-start")`,
+          "the final event",
+          90_000,
+        );
+        const final = (await events(page)).filter((e) => e.type !== "iamport-pay-start");
+        expect(final.map((e) => e.type)).toEqual(["iamport-pay-success"]);
 
-    await sandbox.settled();
-    const response = await fetch(`${serverUrl}/orders/${merchantUid}`);
-    const order = OrderView.parse(await response.json());
-    expect(order.status).toBe("paid");
+        await sandbox.settled();
+        const response = await fetch(`${serverUrl}/orders/${merchantUid}`);
+        const order = OrderView.parse(await response.json());
+        expect(order.status).toBe("paid");
 
-    const attempts = (await (await fetch(`${sandboxUrl}/control/webhooks`)).json()) as {
-      body: { merchant_uid: string };
-      response_status: number | null;
-    }[];
-    const ours = attempts.filter((a) => a.body.merchant_uid === merchantUid);
-    expect(ours[0]?.response_status ?? null).toBeNull(); // refused: the server was down
-  } finally {
-    await page.close();
-    await server.close();
-  }
-}, 240_000);
+        const attempts = (await (await fetch(`${sandboxUrl}/control/webhooks`)).json()) as {
+          body: { merchant_uid: string };
+          response_status: number | null;
+        }[];
+        const ours = attempts.filter((a) => a.body.merchant_uid === merchantUid);
+        expect(ours[0]?.response_status ?? null).toBeNull(); // refused: the server was down
+      } finally {
+        await page.close();
+        await browser.close();
+        await server.close();
+      }
+    }, 240_000);
+  },
+);

@@ -1,60 +1,45 @@
-// The whole journey as a shopper makes it: the demo shop in Debian's Chromium, the server in
-// sandbox mode on a fresh in-memory database, the sandbox's checkout clicked by its buttons.
-// Each test checks the events the page got, the order the server stored, and what the sandbox saw.
+// The whole journey as a shopper makes it, in every engine (Chromium, Firefox, WebKit): the demo
+// shop behind a front proxy (test/e2e/shop-front.ts), the server in sandbox mode on a fresh
+// in-memory database, the sandbox's checkout clicked by its buttons. Each test checks the events
+// the page got, the order the server stored, and what the sandbox saw.
 import { loadConfig, silentLogger, startServer } from "@iamport-pay/server";
 import { OrderView, type Payment } from "@iamport-pay/shared";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  clickCheckout,
+  button,
+  type Engine,
+  engineNames,
+  enginesToTest,
   events,
-  fillCheckoutAmount,
-  launchChromium,
-  mobile,
-  recordEvents,
-  screenshot,
+  field,
+  launch,
+  type ShopperBrowser,
+  type Tab,
+  waitFor,
   waitForEvent,
+  waitForStatus,
+  waitForText,
+  waitUntil,
 } from "./browser.js";
+import { type ShopFront, startShopFront } from "./shop-front.js";
 
 let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-let context: BrowserContext | undefined;
-/** What Chromium refused under the pages' Content-Security-Policy: every test ends with none. */
-let refused: string[] = [];
+let front: ShopFront;
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: "memory://" }), {
-    log: silentLogger,
-  });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  const seen = refused;
-  refused = [];
-  expect(seen).toEqual([]);
+  front = await startShopFront(() => server.url);
+  // The shop's origin is the front's: a mobile return goes back there.
+  server = await startServer(
+    loadConfig({ PORT: "0", DATABASE_URL: "memory://", ALLOWED_ORIGINS: front.url }),
+    { log: silentLogger },
+  );
 });
 afterAll(async () => {
-  await browser?.close();
+  await front?.close();
   await server?.close();
 });
 
-async function openShop(options: Parameters<Browser["newContext"]>[0] = {}): Promise<Page> {
-  context = await browser.newContext(options);
-  const page = await context.newPage();
-  await recordEvents(page);
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
-  });
-  await page.goto(`${server.url}/`);
-  await page.getByRole("button", { name: /결제하기/ }).waitFor();
-  return page;
-}
-
-async function pay(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /결제하기/ }).click();
-}
+const payButton = button("결제하기", false);
 
 async function order(merchantUid: string) {
   const response = await fetch(`${server.url}/orders/${encodeURIComponent(merchantUid)}`);
@@ -79,6 +64,19 @@ async function sandboxPayment(impUid: string): Promise<Payment> {
   return (await paymentResponse.json()).response;
 }
 
+/** Makes Iamport's payment lookups fail (500) until mended: the server answers 503. */
+async function breakIamport(): Promise<void> {
+  const response = await fetch(`${server.url}/sandbox/control/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ target: "payments", mode: "error" }),
+  });
+  expect(response.status).toBe(201);
+}
+async function mendIamport(): Promise<void> {
+  await fetch(`${server.url}/sandbox/control/faults`, { method: "DELETE" });
+}
+
 type Webhook = { body: Record<string, string>; url: string };
 async function webhooksFor(merchantUid: string): Promise<Webhook[]> {
   await server.sandbox?.settled();
@@ -88,137 +86,187 @@ async function webhooksFor(merchantUid: string): Promise<Webhook[]> {
   return list.filter((w) => w.body?.merchant_uid === merchantUid);
 }
 
-describe("the demo shop in Chromium", { timeout: 120_000 }, () => {
-  it("pays by card: the page hears success and the order is paid", async () => {
-    const page = await openShop();
-    await screenshot(page, "1-idle");
-    await pay(page);
-    await clickCheckout(page, "Approve");
-    const success = await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
-    expect(success.type).toBe("iamport-pay-success");
-    const merchantUid = String(success.detail.merchant_uid);
-    await screenshot(page, "2-success");
+/** What the engine refused under the pages' Content-Security-Policy (recorded by shop-front). */
+async function cspViolations(tab: Tab): Promise<unknown[]> {
+  const seen = await events(tab).catch(() => []);
+  return seen.filter((e) => e.type === "csp-violation");
+}
 
-    expect((await order(merchantUid)).status).toBe("paid");
-    const hooks = await webhooksFor(merchantUid);
-    expect(hooks.map((w) => w.body.status)).toContain("paid");
-  });
+describe.each(enginesToTest().map((engine): [string, Engine] => [engineNames[engine], engine]))(
+  "the demo shop in %s",
+  (_name, engine) => {
+    let browser: ShopperBrowser;
+    let tab: Tab | undefined;
 
-  it("reports a shopper who closes the checkout, and the order keeps the failed attempt", async () => {
-    const page = await openShop();
-    await pay(page);
-    const start = await waitForEvent(page, "iamport-pay-start");
-    await clickCheckout(page, "Close");
-    const failure = await waitForEvent(page, "iamport-pay-failure");
-    expect(failure.detail.code).toBe("shopper_cancelled");
-    await screenshot(page, "3-cancelled");
-    // Closing leaves a failed payment at Iamport (as the V1 guide says), which the server records.
-    expect((await order(String(start.detail.merchant_uid))).status).toBe("failed");
-  });
-
-  it("reports a PG decline as a failure", async () => {
-    const page = await openShop();
-    await pay(page);
-    const start = await waitForEvent(page, "iamport-pay-start");
-    await clickCheckout(page, "Decline");
-    const failure = await waitForEvent(page, "iamport-pay-failure");
-    expect(failure.detail.code).toBe("pg_declined");
-    expect(["failed", "pending"]).toContain(
-      (await order(String(start.detail.merchant_uid))).status,
-    );
-  });
-
-  it("issues a virtual account, and a deposit from the console pays the order", async () => {
-    const page = await openShop();
-    await page.getByLabel("Virtual account").check();
-    await pay(page);
-    await clickCheckout(page, "Issue virtual account");
-    const issued = await waitForEvent(page, "iamport-pay-vbank-issued", "iamport-pay-failure");
-    expect(issued.type).toBe("iamport-pay-vbank-issued");
-    const merchantUid = String(issued.detail.merchant_uid);
-    const impUid = String(issued.detail.imp_uid);
-    const vbank = issued.detail.vbank as { number: string };
-    expect(vbank.number).toMatch(/\d/);
-    expect((await order(merchantUid)).status).toBe("ready");
-    await screenshot(page, "4-vbank-issued");
-
-    const deposit = await fetch(`${server.url}/sandbox/control/payments/${impUid}/deposit`, {
-      method: "POST",
+    beforeAll(async () => {
+      browser = await launch(engine);
+    }, 120_000);
+    afterEach(async () => {
+      const seen = tab ? await cspViolations(tab) : [];
+      await tab?.close();
+      tab = undefined;
+      expect(seen).toEqual([]);
     });
-    expect(deposit.status).toBe(200);
-    await server.sandbox?.settled();
-    expect((await order(merchantUid)).status).toBe("paid");
-    expect((await webhooksFor(merchantUid)).map((w) => w.body.status)).toEqual(["ready", "paid"]);
-    // The demo page polls the order while a deposit is awaited, and says when it lands.
-    await page.getByText("입금이 확인되었습니다").waitFor({ timeout: 60_000 });
-    await screenshot(page, "5-vbank-deposited");
-  });
+    afterAll(async () => {
+      await browser?.close();
+    });
 
-  it("lets the sandbox console list the order and deposit into its virtual account", async () => {
-    const page = await openShop();
-    await page.getByLabel("Virtual account").check();
-    await pay(page);
-    await clickCheckout(page, "Issue virtual account");
-    const issued = await waitForEvent(page, "iamport-pay-vbank-issued", "iamport-pay-failure");
-    const merchantUid = String(issued.detail.merchant_uid);
+    async function openShop(options: { mobile?: boolean } = {}): Promise<Tab> {
+      tab = await browser.newTab(options);
+      await tab.goto(`${front.url}/`);
+      await waitFor(tab, payButton);
+      return tab;
+    }
 
-    await page.goto(`${server.url}/sandbox-console/`);
-    const row = page.getByRole("row").filter({ hasText: merchantUid.slice(0, 12) });
-    await row.getByRole("button", { name: "Deposit" }).click();
-    await page.getByText("Done: the sandbox sent its webhook.").waitFor({ timeout: 60_000 });
-    await server.sandbox?.settled();
+    it("pays by card: the page hears success and the order is paid", async () => {
+      const page = await openShop();
+      await page.screenshot("1-idle");
+      await page.click(payButton);
+      await page.click(button("Approve"));
+      const success = await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
+      expect(success.type).toBe("iamport-pay-success");
+      const merchantUid = String(success.detail.merchant_uid);
+      await page.screenshot("2-success");
 
-    expect((await order(merchantUid)).status).toBe("paid");
-    await row.getByRole("button", { name: "Cancel" }).waitFor({ timeout: 60_000 });
-  });
+      expect((await order(merchantUid)).status).toBe("paid");
+      const hooks = await webhooksFor(merchantUid);
+      expect(hooks.map((w) => w.body.status)).toContain("paid");
+    });
 
-  it("catches an amount changed in the checkout as a forgery and cancels the payment", async () => {
-    const page = await openShop();
-    await pay(page);
-    await fillCheckoutAmount(page, 100);
-    await clickCheckout(page, "Approve");
-    const failure = await waitForEvent(page, "iamport-pay-failure", "iamport-pay-success");
-    expect(failure.type).toBe("iamport-pay-failure");
-    expect(failure.detail.code).toBe("forgery");
-    await screenshot(page, "6-forgery");
-    const merchantUid = String(failure.detail.merchant_uid);
-    expect((await order(merchantUid)).status).toBe("forged");
-    const payment = await sandboxPayment(String(failure.detail.imp_uid));
-    expect(payment.status).toBe("cancelled");
-  });
+    it("reports a shopper who closes the checkout, and the order keeps the failed attempt", async () => {
+      const page = await openShop();
+      await page.click(payButton);
+      const start = await waitForEvent(page, "iamport-pay-start");
+      await page.click(button("Close"));
+      const failure = await waitForEvent(page, "iamport-pay-failure");
+      expect(failure.detail.code).toBe("shopper_cancelled");
+      await page.screenshot("3-cancelled");
+      // Closing leaves a failed payment at Iamport (as the V1 guide says), which the server records.
+      expect((await order(String(start.detail.merchant_uid))).status).toBe("failed");
+    });
 
-  it("comes back from a mobile redirect with one success event and a clean address", async () => {
-    const page = await openShop(mobile);
-    await pay(page);
-    await clickCheckout(page, "Approve");
-    await page.waitForURL((url) => url.origin === server.url && url.pathname === "/");
-    const success = await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
-    expect(success.type).toBe("iamport-pay-success");
-    await page.waitForFunction(() => !location.search.includes("merchant_uid"));
-    expect(new URL(page.url()).search).toBe("");
-    expect((await events(page)).filter((e) => e.type === "iamport-pay-success")).toHaveLength(1);
-    expect((await order(String(success.detail.merchant_uid))).status).toBe("paid");
-    await screenshot(page, "7-mobile-success");
+    it("reports a PG decline as a failure", async () => {
+      const page = await openShop();
+      await page.click(payButton);
+      const start = await waitForEvent(page, "iamport-pay-start");
+      await page.click(button("Decline"));
+      const failure = await waitForEvent(page, "iamport-pay-failure");
+      expect(failure.detail.code).toBe("pg_declined");
+      expect(["failed", "pending"]).toContain(
+        (await order(String(start.detail.merchant_uid))).status,
+      );
+    });
 
-    await page.reload();
-    await page.getByRole("button", { name: /결제하기/ }).waitFor();
-    // Give a wrongly kept parameter the time to fire before looking.
-    await page.waitForLoadState("networkidle");
-    expect(await events(page)).toEqual([]);
-  });
+    it("issues a virtual account, and a deposit from the console pays the order", async () => {
+      const page = await openShop();
+      await page.click(field("Virtual account"));
+      await page.click(payButton);
+      await page.click(button("Issue virtual account"));
+      const issued = await waitForEvent(page, "iamport-pay-vbank-issued", "iamport-pay-failure");
+      expect(issued.type).toBe("iamport-pay-vbank-issued");
+      const merchantUid = String(issued.detail.merchant_uid);
+      const impUid = String(issued.detail.imp_uid);
+      const vbank = issued.detail.vbank as { number: string };
+      expect(vbank.number).toMatch(/\d/);
+      expect((await order(merchantUid)).status).toBe("ready");
+      await page.screenshot("4-vbank-issued");
 
-  it("starts one order and one payment for a double click", async () => {
-    const page = await openShop();
-    let orderRequests = 0;
-    page.on("request", (request) => {
-      if (request.method() === "POST" && new URL(request.url()).pathname === "/orders") {
-        orderRequests += 1;
+      const deposit = await fetch(`${server.url}/sandbox/control/payments/${impUid}/deposit`, {
+        method: "POST",
+      });
+      expect(deposit.status).toBe(200);
+      await server.sandbox?.settled();
+      expect((await order(merchantUid)).status).toBe("paid");
+      expect((await webhooksFor(merchantUid)).map((w) => w.body.status)).toEqual(["ready", "paid"]);
+      // The demo page polls the order while a deposit is awaited, and says when it lands.
+      await waitForText(page, "입금이 확인되었습니다");
+      await page.screenshot("5-vbank-deposited");
+    });
+
+    it("catches an amount changed in the checkout as a forgery and cancels the payment", async () => {
+      const page = await openShop();
+      await page.click(payButton);
+      await page.fill(field("Amount"), "100");
+      await page.click(button("Approve"));
+      const failure = await waitForEvent(page, "iamport-pay-failure", "iamport-pay-success");
+      expect(failure.type).toBe("iamport-pay-failure");
+      expect(failure.detail.code).toBe("forgery");
+      await page.screenshot("6-forgery");
+      const merchantUid = String(failure.detail.merchant_uid);
+      expect((await order(merchantUid)).status).toBe("forged");
+      const payment = await sandboxPayment(String(failure.detail.imp_uid));
+      expect(payment.status).toBe("cancelled");
+    });
+
+    it("comes back from a mobile redirect with one success event and a clean address", async () => {
+      const page = await openShop({ mobile: true });
+      await page.click(payButton);
+      await page.click(button("Approve"));
+      await waitUntil(
+        page,
+        `location.origin === ${JSON.stringify(front.url)} && location.pathname === "/"`,
+        "the way back to the shop",
+      );
+      const success = await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
+      expect(success.type).toBe("iamport-pay-success");
+      await waitUntil(page, `!location.search.includes("merchant_uid")`, "a clean address");
+      expect(new URL(await page.url()).search).toBe("");
+      expect((await events(page)).filter((e) => e.type === "iamport-pay-success")).toHaveLength(1);
+      expect((await order(String(success.detail.merchant_uid))).status).toBe("paid");
+      await page.screenshot("7-mobile-success");
+
+      await page.reload();
+      await waitFor(page, payButton);
+      // A page without a return prefetches the SDK; a wrongly kept return reports instead.
+      await waitUntil(
+        page,
+        `window.IMP !== undefined || (window.__events ?? []).length > 0`,
+        "the SDK prefetch or an event",
+      );
+      expect(await events(page)).toEqual([]);
+    });
+
+    it("confirms through an error after approval: one success event, one paid order, no second order", async () => {
+      const page = await openShop();
+      const before = front.requests.length;
+      await breakIamport();
+      try {
+        await page.click(payButton);
+        await page.click(button("Approve"));
+        // The element keeps confirming and never invites a second payment.
+        await waitForStatus(page, "결제를 확인하고 있습니다");
+      } finally {
+        await mendIamport();
       }
+      // Retries back off to every 10 s: a bound of a few rounds.
+      await waitUntil(
+        page,
+        `(window.__events ?? []).some((e) => e.type !== "iamport-pay-start")`,
+        "the final event",
+        90_000,
+      );
+      const final = (await events(page)).filter((e) => e.type !== "iamport-pay-start");
+      expect(final.map((e) => e.type)).toEqual(["iamport-pay-success"]);
+      expect((await order(String(final[0]?.detail.merchant_uid))).status).toBe("paid");
+      const orderRequests = front.requests
+        .slice(before)
+        .filter((r) => r.method === "POST" && r.path === "/orders");
+      expect(orderRequests).toHaveLength(1);
     });
-    await page.getByRole("button", { name: /결제하기/ }).dblclick();
-    await clickCheckout(page, "Approve");
-    await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
-    expect(orderRequests).toBe(1);
-    expect((await events(page)).filter((e) => e.type === "iamport-pay-start")).toHaveLength(1);
-  });
-});
+
+    it("starts one order and one payment for a double click", async () => {
+      const page = await openShop();
+      const before = front.requests.length;
+      await page.doubleClick(payButton);
+      await page.click(button("Approve"));
+      await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
+      const orderRequests = front.requests
+        .slice(before)
+        .filter((r) => r.method === "POST" && r.path === "/orders");
+      expect(orderRequests).toHaveLength(1);
+      expect((await events(page)).filter((e) => e.type === "iamport-pay-start")).toHaveLength(1);
+    });
+  },
+  // A bound for a whole journey on a loaded 2-core machine, not a speed target.
+  120_000,
+);

@@ -17,7 +17,7 @@ import { createScratchDatabase, type ScratchDatabase } from "@iamport-pay/server
 import { OrderView } from "@iamport-pay/shared";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickCheckout, launchChromium, recordEvents, waitForEvent } from "../e2e/browser.js";
+import { clickCheckout, launchChromium, recordEvents, waitForPageEvent } from "../e2e/browser.js";
 
 const exec = promisify(execFile);
 const workspace = fileURLToPath(new URL("../../", import.meta.url));
@@ -367,7 +367,7 @@ describe("the iamport-pay-server bin on plain Node", () => {
 
     await button.click();
     await clickCheckout(page, "Approve");
-    const result = await waitForEvent(page, "iamport-pay-success", "iamport-pay-failure");
+    const result = await waitForPageEvent(page, "iamport-pay-success", "iamport-pay-failure");
     expect(result.type).toBe("iamport-pay-success");
     expect(await page.locator("iamport-pay-button").getAttribute("state")).toBe("success");
     const merchantUid = String(result.detail.merchant_uid);

@@ -37,7 +37,8 @@ describe("keyboard, live region and languages", () => {
 
     el.focus();
     const done = oneEvent(el, "iamport-pay-success");
-    await sendKeys({ press: "Space" });
+    // The key's value, not Playwright's "Space": puppeteer's Firefox (BiDi) knows only " ".
+    await sendKeys({ press: " " });
 
     await done;
   });
