@@ -15,6 +15,7 @@ import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
+import { adminRoutes } from "./routes/admin.js";
 import { demoRoutes } from "./routes/demo.js";
 import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
@@ -56,6 +57,11 @@ export interface CreateAppOptions {
   refuseSandboxPayments?: boolean;
   /** Request bodies larger than this are refused (default 64 KiB). */
   bodyLimitBytes?: number;
+  /** ADMIN_TOKEN: mounts the admin API and console at /admin (absent: no /admin at all). */
+  admin?: {
+    token: string;
+    onRefunded?(refund: { merchantUid: string; amount: number; currency: string }): void;
+  };
 }
 
 type Env = { Variables: { log: Logger; requestId: string } };
@@ -190,6 +196,24 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       },
     }),
   );
+  if (options.admin) {
+    app.route(
+      "/admin",
+      adminRoutes({
+        ...options.admin,
+        log: baseLog,
+        verify: {
+          db: options.db,
+          iamport: options.iamport,
+          cancelForged: options.cancelForged ?? true,
+          refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+          log: baseLog,
+          ...(options.hooks ? { hooks: options.hooks } : {}),
+          ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+        },
+      }),
+    );
+  }
   app.route("/", widgetFileRoutes(options.widgetDir ?? defaultWidgetDir));
   if (options.sandbox)
     app.route("/", demoRoutes({ db: options.db, catalog: options.catalog ?? [] }));

@@ -59,6 +59,12 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  // Long enough that guessing is hopeless; a password manager or `openssl rand -hex 32` gives one.
+  ADMIN_TOKEN: z
+    .string()
+    .min(32, "expected at least 32 characters (e.g. openssl rand -hex 32)")
+    .regex(/^[\x21-\x7e]+$/, "expected visible ASCII characters only")
+    .optional(),
 });
 
 export interface Config {
@@ -85,6 +91,8 @@ export interface Config {
   reconcileGraceMs: number;
   /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
   hookLeaseMs: number;
+  /** Enables /admin (API and console); undefined → no /admin routes at all. */
+  adminToken: string | undefined;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -130,5 +138,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

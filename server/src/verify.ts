@@ -41,7 +41,7 @@ import type { Logger } from "./logger.js";
 import { applyTransition, selectOrder, type TransitionTarget } from "./order-statements.js";
 import { completeStatusOf, toOrderView } from "./order-view.js";
 
-export type VerifySource = "client" | "webhook" | "mobile" | "reconcile";
+export type VerifySource = "client" | "webhook" | "mobile" | "reconcile" | "admin";
 
 export interface HookEvent {
   order: OrderView;
