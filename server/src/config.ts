@@ -59,6 +59,29 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  ACCEPT_TEST_PAYMENTS: booleanString(false),
+  ALLOWED_PG: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return [];
+      const channels: AllowedPg[] = [];
+      for (const part of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const match = /^([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_.-]+))?$/.exec(part);
+        if (!match) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not a provider or provider.mid` });
+          return z.NEVER;
+        }
+        channels.push(
+          match[2] === undefined ? { provider: match[1]! } : { provider: match[1]!, mid: match[2] },
+        );
+      }
+      return channels;
+    }),
+  RECONCILE_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(3_600_000),
   // Long enough that guessing is hopeless; a password manager or `openssl rand -hex 32` gives one.
   ADMIN_TOKEN: z
     .string()
@@ -91,8 +114,23 @@ export interface Config {
   reconcileGraceMs: number;
   /** How long a hook call may take before the sweeper may call it again (hook-outbox.ts). */
   hookLeaseMs: number;
+  /**
+   * Accept payments made on Iamport test channels (`sandbox: true`) and ask Iamport to include
+   * them in look-ups. ACCEPT_TEST_PAYMENTS; always true in sandbox mode.
+   */
+  acceptTestPayments: boolean;
+  /** ALLOWED_PG: the live PG channels; a payment on another one is a forgery. Empty = any. */
+  allowedPg: AllowedPg[];
+  /** The longest wait between two look-ups of an order Iamport has no payment for. */
+  reconcileMaxBackoffMs: number;
   /** Enables /admin (API and console); undefined → no /admin routes at all. */
   adminToken: string | undefined;
+}
+
+/** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`, the MID). */
+export interface AllowedPg {
+  provider: string;
+  mid?: string;
 }
 
 export const DEFAULT_IAMPORT_API_URL = "https://api.iamport.kr";
@@ -138,6 +176,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
     hookLeaseMs: e.HOOK_LEASE_MS,
+    // The built-in sandbox's checkout payments are test-channel payments.
+    acceptTestPayments: e.IMP_KEY === undefined || e.ACCEPT_TEST_PAYMENTS,
+    allowedPg: e.ALLOWED_PG,
+    reconcileMaxBackoffMs: e.RECONCILE_MAX_BACKOFF_MS,
     adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -1,7 +1,7 @@
 // The hook outbox against a real database: a hook owed by a transition whose process died before
 // calling it is delivered by the sweeper once its lease has passed, exactly once, even with
 // several sweepers at once; a delivered hook leaves nothing owed.
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "./db/open.js";
 import { hookOutbox, type OrderRow, orders } from "./db/schema.js";
@@ -41,7 +41,7 @@ async function newOrder(merchantUid: string) {
   });
 }
 
-function paid(merchantUid: string): Payment {
+function paid(merchantUid: string): IamportPayment {
   return {
     imp_uid: `imp_${merchantUid}`,
     merchant_uid: merchantUid,
@@ -53,7 +53,7 @@ function paid(merchantUid: string): Payment {
     paid_at: 1_800_000_000,
     fail_reason: null,
     cancel_reason: null,
-  } as Payment;
+  } as IamportPayment;
 }
 
 /** The transition and its owed onPaid committed, then the process "died": no hook, no delete. */

@@ -9,12 +9,16 @@
  * - a 401 renews the token once and retries: Iamport refused the request, so repeating it is safe;
  * - a GET is retried once on a network error or a 5xx: reading twice is harmless;
  * - a cancel or prepare is never retried blindly: the first may have gone through.
+ *
+ * Payments are read tolerantly (shared's `IamportPayment`): real answers of earlier years lack
+ * fields added since, and only what a decision needs is required.
  */
 import {
   type CancelRequest,
   type IamportEnvelope,
-  type Payment,
-  PaymentEnvelope,
+  type IamportPayment,
+  IamportPaymentEnvelope,
+  type PaymentStatus,
   type Prepared,
   PreparedEnvelope,
   TokenEnvelope,
@@ -61,13 +65,29 @@ export interface IamportClientOptions {
   now?: () => number;
   /** Pause before the one retry of a GET (default 200 ms). */
   retryDelayMs?: number;
+  /**
+   * Send `include_sandbox=true` on payment look-ups (ACCEPT_TEST_PAYMENTS): without it Iamport
+   * leaves payments made on test channels out of the answers, as if they did not exist.
+   */
+  includeSandbox?: boolean;
 }
 
+/** `sorting` of the find routes: `-started` (Iamport's default) is newest payment window first. */
+export type FindSorting = "-started" | "started" | "-paid" | "paid" | "-updated" | "updated";
+
 export interface IamportClient {
-  getPayment(impUid: string): Promise<Payment>;
-  /** The order's latest payment (`GET /payments/find/{merchant_uid}`); for reconciliation. */
-  findPayment?(merchantUid: string): Promise<Payment>;
-  cancelPayment(request: CancelRequest): Promise<Payment>;
+  getPayment(impUid: string): Promise<IamportPayment>;
+  /**
+   * One payment of an order (`GET /payments/find/{merchant_uid}/{status}`): with `status`, the
+   * latest in that status (e.g. `paid`: the one that moved money, even if a later attempt
+   * failed); without, the latest of any status. Throws PaymentNotFoundError when there is none.
+   */
+  findPayment?(
+    merchantUid: string,
+    status?: PaymentStatus,
+    sorting?: FindSorting,
+  ): Promise<IamportPayment>;
+  cancelPayment(request: CancelRequest): Promise<IamportPayment>;
   preparePayment(request: { merchant_uid: string; amount: number }): Promise<Prepared>;
   /** The current token (fetched or reused); exposed for tests and health checks. */
   getToken(): Promise<string>;
@@ -81,6 +101,14 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const retryDelayMs = options.retryDelayMs ?? 200;
+  // UNCONFIRMED: the OpenAPI document lists include_sandbox on GET /payments/{imp_uid} only; we
+  // send it on the find routes too, where Iamport applies the same test-channel filter.
+  const lookupQuery = (extra: Record<string, string> = {}) => {
+    const query = new URLSearchParams(extra);
+    if (options.includeSandbox) query.set("include_sandbox", "true");
+    const text = query.toString();
+    return text === "" ? "" : `?${text}`;
+  };
 
   let token: { value: string; renewAt: number } | undefined;
   let inflight: Promise<string> | undefined;
@@ -213,10 +241,22 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   return {
     getToken,
     getPayment: (impUid) =>
-      call("GET", `/payments/${encodeURIComponent(impUid)}`, undefined, PaymentEnvelope),
-    findPayment: (merchantUid) =>
-      call("GET", `/payments/find/${encodeURIComponent(merchantUid)}`, undefined, PaymentEnvelope),
-    cancelPayment: (request) => call("POST", "/payments/cancel", request, PaymentEnvelope),
+      call(
+        "GET",
+        `/payments/${encodeURIComponent(impUid)}${lookupQuery()}`,
+        undefined,
+        IamportPaymentEnvelope,
+      ),
+    findPayment: (merchantUid, status, sorting) =>
+      call(
+        "GET",
+        `/payments/find/${encodeURIComponent(merchantUid)}${status ? `/${status}` : ""}${lookupQuery(
+          sorting ? { sorting } : {},
+        )}`,
+        undefined,
+        IamportPaymentEnvelope,
+      ),
+    cancelPayment: (request) => call("POST", "/payments/cancel", request, IamportPaymentEnvelope),
     preparePayment: (request) => call("POST", "/payments/prepare", request, PreparedEnvelope),
   };
 }

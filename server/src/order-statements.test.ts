@@ -1,6 +1,6 @@
 // The verify path's hand-written statements against a real database: they must give exactly the
 // rows drizzle gives, and record one payment_events row per call.
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "./db/open.js";
@@ -31,7 +31,7 @@ async function newOrder(merchantUid: string) {
   });
 }
 
-function payment(merchantUid: string, fields: Partial<Payment> = {}): Payment {
+function payment(merchantUid: string, fields: Partial<IamportPayment> = {}): IamportPayment {
   return {
     imp_uid: `imp_${merchantUid}`,
     merchant_uid: merchantUid,
@@ -49,7 +49,7 @@ function payment(merchantUid: string, fields: Partial<Payment> = {}): Payment {
     fail_reason: null,
     cancel_reason: null,
     ...fields,
-  } as Payment;
+  } as IamportPayment;
 }
 
 const drizzleRow = async (merchantUid: string) =>

@@ -4,7 +4,7 @@
  * where building them with drizzle each time cost more CPU than the rest of the work; the texts
  * are built once at load, and PostgreSQL prepares each once per connection.
  */
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import type { Db } from "./db/open.js";
 import { rowMapper } from "./db/rows.js";
 import { type OrderRow, orders, type StoredVbank } from "./db/schema.js";
@@ -77,7 +77,7 @@ const transitionSqls = Object.fromEntries(
 export interface Transition {
   merchantUid: string;
   target: TransitionTarget;
-  payment: Payment;
+  payment: IamportPayment;
   cancelMinor: number;
   /** The payment's virtual account: stored only when given (the payment is `ready`). */
   vbank?: StoredVbank | null;
@@ -105,7 +105,7 @@ export async function applyTransition(db: Db, t: Transition): Promise<Transition
     t.cancelMinor,
     t.vbank !== undefined,
     t.vbank == null ? null : JSON.stringify(t.vbank),
-    payment.paid_at > 0 ? new Date(payment.paid_at * 1000).toISOString() : null,
+    payment.paid_at ? new Date(payment.paid_at * 1000).toISOString() : null,
     payment.cancel_reason ?? payment.fail_reason ?? null,
     new Date().toISOString(),
     t.event.source,

@@ -108,8 +108,10 @@ export async function startServer(
     secret: config.impSecret ?? sandboxDefaults.impSecret,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
+    includeSandbox: config.acceptTestPayments,
   });
-  const refuseSandboxPayments = !config.sandboxMode && options.acceptSandboxPayments !== true;
+  const refuseSandboxPayments =
+    !config.acceptTestPayments && options.acceptSandboxPayments !== true;
   const app = createApp({
     db,
     iamport,

@@ -3,7 +3,7 @@
  * in-memory PGlite otherwise), a whole server in sandbox mode on a real port, and small clients
  * for our API and the sandbox's control API.
  */
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { loadConfig } from "./config.js";
 import {
   adminIdempotencyKeys,
@@ -69,7 +69,7 @@ export interface TestServer {
     merchantUid: string,
     amount: number,
     options?: Record<string, unknown> & { webhook?: boolean },
-  ): Promise<Payment>;
+  ): Promise<IamportPayment>;
   complete(impUid: string, merchantUid: string): Promise<Answer>;
   webhook(body: Record<string, string>, form?: boolean): Promise<Answer>;
   order(merchantUid: string): Promise<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 // The verify rules, end to end: a whole server in sandbox mode on a real database, payments made
 // through the sandbox's control API, our answers read over HTTP.
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
 import { demoCatalog } from "./catalog.js";
@@ -23,9 +23,9 @@ beforeEach(async () => {
   await t.reset();
 });
 
-async function sandboxPayment(impUid: string): Promise<Payment> {
+async function sandboxPayment(impUid: string): Promise<IamportPayment> {
   const answer = await t.control("GET", "/payments");
-  return (answer.body as Payment[]).find((p) => p.imp_uid === impUid)!;
+  return (answer.body as IamportPayment[]).find((p) => p.imp_uid === impUid)!;
 }
 
 const hooks = (name: string) => t.hookCalls.filter((call) => call.name === name);
@@ -223,7 +223,7 @@ describe("virtual accounts", () => {
       number: payment.vbank_num,
       bank_name: payment.vbank_name,
     });
-    expect(issued.body.order.vbank.due).toBe(new Date(payment.vbank_date * 1000).toISOString());
+    expect(issued.body.order.vbank.due).toBe(new Date(payment.vbank_date! * 1000).toISOString());
 
     await t.control("POST", `/payments/${payment.imp_uid}/deposit`);
     await t.webhook({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
@@ -497,7 +497,7 @@ describe("hooks", () => {
 describe("stale reads", () => {
   // Iamport's answers can cross in flight: a read started before a deposit or refund may land
   // after a newer one was applied. A fixed client plays that older answer.
-  const replaying = (payment: Payment): IamportClient => ({
+  const replaying = (payment: IamportPayment): IamportClient => ({
     getPayment: async () => payment,
     cancelPayment: async () => {
       throw new Error("not expected");
@@ -507,7 +507,7 @@ describe("stale reads", () => {
     },
     getToken: async () => "token",
   });
-  const verifyWith = (payment: Payment) =>
+  const verifyWith = (payment: IamportPayment) =>
     verifyPayment(
       { db: t.server.db, iamport: replaying(payment), cancelForged: true, log: () => {} },
       { source: "reconcile", impUid: payment.imp_uid },

@@ -16,9 +16,10 @@
 import {
   type CompleteStatus,
   fromIamportAmount,
+  type IamportPayment,
   isCurrency,
+  isKnownPaymentStatus,
   type OrderView,
-  type Payment,
 } from "@iamport-pay/shared";
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db, Drizzle } from "./db/open.js";
@@ -45,7 +46,7 @@ export type VerifySource = "client" | "webhook" | "mobile" | "reconcile" | "admi
 
 export interface HookEvent {
   order: OrderView;
-  payment: Payment;
+  payment: IamportPayment;
   source: VerifySource;
 }
 
@@ -158,7 +159,7 @@ async function readPayment(
   deps: VerifyDeps,
   input: VerifyInput,
   record: (fields: EventFields) => Promise<void>,
-): Promise<Payment> {
+): Promise<IamportPayment> {
   try {
     return await deps.iamport.getPayment(input.impUid);
   } catch (error) {
@@ -202,7 +203,7 @@ function paymentMinor(amount: number, currency: string): number | null {
   return isCurrency(currency) ? fromIamportAmount(amount, currency) : null;
 }
 
-function amountMatches(payment: Payment, order: OrderRow): boolean {
+function amountMatches(payment: IamportPayment, order: OrderRow): boolean {
   return (
     payment.currency === order.currency &&
     paymentMinor(payment.amount, payment.currency) === order.amount
@@ -212,9 +213,18 @@ function amountMatches(payment: Payment, order: OrderRow): boolean {
 async function applyStatus(
   deps: VerifyDeps,
   input: VerifyInput,
-  payment: Payment,
+  payment: IamportPayment,
   order: OrderRow,
 ): Promise<VerifyResult> {
+  if (!isKnownPaymentStatus(payment.status)) {
+    // A status Iamport added after this code: kept in the log, never acted on.
+    await recordEvent(deps.db.drizzle, input, { payment, decision: "unknown_status" });
+    deps.log("warn", "payment in a status we do not know", {
+      imp_uid: payment.imp_uid,
+      status: payment.status,
+    });
+    return verdict(order);
+  }
   const cancelMinor = paymentMinor(payment.cancel_amount, payment.currency) ?? 0;
   // A partial cancel leaves Iamport's status `paid` (UNCONFIRMED); the order says `cancelled`
   // with the refunded amount, as shared's CompleteStatus documents.
@@ -266,7 +276,7 @@ async function applyStatus(
 async function refundDuplicate(
   deps: VerifyDeps,
   input: VerifyInput,
-  payment: Payment,
+  payment: IamportPayment,
   order: OrderRow,
 ): Promise<VerifyResult> {
   const won = await claim(deps.db.drizzle, payment, "duplicate");
@@ -301,7 +311,7 @@ async function refundDuplicate(
 async function handleForgery(
   deps: VerifyDeps,
   input: VerifyInput,
-  payment: Payment,
+  payment: IamportPayment,
   order: OrderRow,
 ): Promise<VerifyResult> {
   const db = deps.db.drizzle;
@@ -390,14 +400,15 @@ function verdict(row: OrderRow): VerifyResult {
   return { status, message: messages[status], order: toOrderView(row) };
 }
 
-function vbankOf(payment: Payment): StoredVbank | null {
+function vbankOf(payment: IamportPayment): StoredVbank | null {
   if (!payment.vbank_num) return null;
+  const due = payment.vbank_date ?? 0;
   return {
-    bank_code: payment.vbank_code,
-    bank_name: payment.vbank_name,
+    bank_code: payment.vbank_code ?? null,
+    bank_name: payment.vbank_name ?? null,
     number: payment.vbank_num,
-    holder: payment.vbank_holder,
-    due: payment.vbank_date > 0 ? new Date(payment.vbank_date * 1000).toISOString() : null,
+    holder: payment.vbank_holder ?? null,
+    due: due > 0 ? new Date(due * 1000).toISOString() : null,
   };
 }
 
@@ -426,7 +437,7 @@ const forgeryClaimSql = `with claimed as (
 async function claimForgery(
   deps: VerifyDeps,
   input: VerifyInput,
-  payment: Payment,
+  payment: IamportPayment,
   cancelled: boolean,
 ): Promise<{ outboxId: unknown } | undefined> {
   const [row] = await deps.db.query(forgeryClaimSql, [
@@ -458,7 +469,7 @@ const duplicateRefundedSql = `with event as (
 async function recordRefundedDuplicate(
   deps: VerifyDeps,
   input: VerifyInput,
-  payment: Payment,
+  payment: IamportPayment,
 ): Promise<unknown> {
   const [row] = await deps.db.query(duplicateRefundedSql, [
     input.source,
@@ -474,7 +485,7 @@ async function recordRefundedDuplicate(
 }
 
 /** True for exactly one caller per payment and kind, across processes. */
-async function claim(db: Drizzle, payment: Payment, kind: ClaimKind): Promise<boolean> {
+async function claim(db: Drizzle, payment: IamportPayment, kind: ClaimKind): Promise<boolean> {
   const rows = await db
     .insert(paymentClaims)
     .values({ impUid: payment.imp_uid, kind, merchantUid: payment.merchant_uid })
@@ -483,14 +494,14 @@ async function claim(db: Drizzle, payment: Payment, kind: ClaimKind): Promise<bo
   return rows.length === 1;
 }
 
-async function unclaim(db: Drizzle, payment: Payment, kind: ClaimKind): Promise<void> {
+async function unclaim(db: Drizzle, payment: IamportPayment, kind: ClaimKind): Promise<void> {
   await db
     .delete(paymentClaims)
     .where(and(eq(paymentClaims.impUid, payment.imp_uid), eq(paymentClaims.kind, kind)));
 }
 
 interface EventFields {
-  payment?: Payment;
+  payment?: IamportPayment;
   decision: Decision;
   detail?: string;
 }

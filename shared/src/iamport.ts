@@ -46,7 +46,11 @@ export const CancelHistoryEntry = z.object({
 });
 export type CancelHistoryEntry = z.infer<typeof CancelHistoryEntry>;
 
-/** The Payment object of `GET /payments/{imp_uid}` and friends. */
+/**
+ * The Payment object in its full, current shape: every field the OpenAPI document lists. Only
+ * for answers we produce (the sandbox); the server reads Iamport with `IamportPayment` below,
+ * because real answers of earlier years lack fields this schema requires.
+ */
 export const Payment = z.object({
   imp_uid: z.string().min(1),
   merchant_uid: z.string().min(1),
@@ -107,6 +111,53 @@ export const Payment = z.object({
 });
 export type Payment = z.infer<typeof Payment>;
 
+// Display-only fields: a value of an unexpected type is dropped to null rather than refusing
+// a payment whose money is right (nothing is decided on them).
+const shown = z.string().nullish().catch(null);
+const shownSeconds = z.number().nullish().catch(null);
+
+/**
+ * A Payment as the server reads it from Iamport (tolerant reader). Strictly required: what a
+ * verify decision needs, `imp_uid`, `merchant_uid`, `amount`, `cancel_amount`, `currency` and
+ * `status` (a missing or malformed one is an Iamport error). Everything else is optional and
+ * nullable; unknown fields are kept as they came. `status` may be a value Iamport adds later:
+ * it is recorded and never pays an order. An absent `sandbox` means a live payment (answers
+ * from before 2026 lack the flag).
+ */
+export const IamportPayment = z.looseObject({
+  imp_uid: z.string().min(1),
+  merchant_uid: z.string().min(1),
+  amount: z.number().nonnegative().finite(),
+  cancel_amount: z.number().nonnegative().finite(),
+  currency: z.string().min(1),
+  status: z.string().min(1) as z.ZodType<PaymentStatus | (string & {})>,
+  // Decided on (test channels, ALLOWED_PG): null or absent is fine, a wrong type is not.
+  sandbox: z.boolean().nullish(),
+  pg_provider: z.string().nullish(),
+  pg_id: z.string().nullish(),
+  pay_method: shown,
+  emb_pg_provider: shown,
+  pg_tid: shown,
+  name: shown,
+  vbank_code: shown,
+  vbank_name: shown,
+  vbank_num: shown,
+  vbank_holder: shown,
+  vbank_date: shownSeconds,
+  paid_at: shownSeconds,
+  failed_at: shownSeconds,
+  cancelled_at: shownSeconds,
+  fail_reason: shown,
+  cancel_reason: shown,
+  receipt_url: shown,
+});
+export type IamportPayment = z.infer<typeof IamportPayment>;
+
+/** The statuses that Iamport documents; anything else is recorded and never pays. */
+export function isKnownPaymentStatus(status: string): status is PaymentStatus {
+  return PaymentStatus.safeParse(status).success;
+}
+
 export const CancelRequest = z
   .object({
     imp_uid: z.string().min(1).optional(),
@@ -149,6 +200,7 @@ export type Prepared = z.infer<typeof Prepared>;
 
 export const TokenEnvelope = iamportEnvelope(Token);
 export const PaymentEnvelope = iamportEnvelope(Payment);
+export const IamportPaymentEnvelope = iamportEnvelope(IamportPayment);
 export const PreparedEnvelope = iamportEnvelope(Prepared);
 
 /**

@@ -7,8 +7,8 @@ import {
   type AdminOrderQuery,
   type AdminPayment,
   fromIamportAmount,
+  type IamportPayment,
   isCurrency,
-  type Payment,
 } from "@iamport-pay/shared";
 import type { Db } from "../db/open.js";
 import { rowMapper } from "../db/rows.js";
@@ -139,7 +139,11 @@ function minor(amount: number | undefined, currency: string): number | null {
   return fromIamportAmount(amount, currency);
 }
 
-function toAdminPayment(payment: Payment, seenAt: Date, orderImpUid: string | null): AdminPayment {
+function toAdminPayment(
+  payment: IamportPayment,
+  seenAt: Date,
+  orderImpUid: string | null,
+): AdminPayment {
   return {
     imp_uid: payment.imp_uid,
     is_order_payment: payment.imp_uid === orderImpUid,
@@ -163,7 +167,7 @@ function toAdminPayment(payment: Payment, seenAt: Date, orderImpUid: string | nu
  * as last read: the order's own, and any forged or duplicate ones.
  */
 export function paymentsOf(order: OrderRow, events: readonly PaymentEventRow[]): AdminPayment[] {
-  const latest = new Map<string, { payment: Payment; at: Date }>();
+  const latest = new Map<string, { payment: IamportPayment; at: Date }>();
   for (const event of events) {
     if (event.payment && event.payment.merchant_uid === order.merchantUid) {
       latest.set(event.payment.imp_uid, { payment: event.payment, at: event.createdAt });
@@ -188,7 +192,7 @@ export function toAdminEvent(event: PaymentEventRow): AdminEvent {
 }
 
 /** The last payment object read from Iamport with this imp_uid, if any. */
-export async function lastSeenPayment(db: Db, impUid: string): Promise<Payment | undefined> {
+export async function lastSeenPayment(db: Db, impUid: string): Promise<IamportPayment | undefined> {
   const [raw] = await db.query(
     `select * from payment_events where imp_uid = $1::text and payment is not null
       order by id desc limit 1`,

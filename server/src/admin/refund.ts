@@ -29,6 +29,7 @@ import { type VerifyDeps, verifyPayment } from "../verify.js";
 import { refundableOf, toAdminOrder } from "./admin-order.js";
 import { leaseOrder } from "./order-lock.js";
 import { lastSeenPayment } from "./order-queries.js";
+import { resolveRefundRequired } from "./refunds-required.js";
 
 export interface RefundDeps {
   verify: VerifyDeps;
@@ -131,6 +132,13 @@ export async function refundOrder(
       currency: target.currency,
     });
     deps.onRefunded?.({ merchantUid, amount, currency: target.currency });
+    if (amount === target.refundable) {
+      await resolveRefundRequired(
+        db,
+        target.impUid,
+        `refunded ${amount} (${target.currency} minor units) through the admin API: ${request.reason}`,
+      ).catch(() => {});
+    }
 
     try {
       await verifyPayment(deps.verify, { source: "admin", impUid: target.impUid, merchantUid });

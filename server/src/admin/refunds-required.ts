@@ -4,13 +4,23 @@
  * (a duplicate) or whose order is `forged`. Those we could not refund ourselves (a virtual-account
  * deposit needs the shopper's bank account; CANCEL_FORGED=false; Iamport was down) wait here
  * until staff refund them with `imp_uid` and the account fields.
+ *
+ * Two sources, merged by imp_uid: the `refunds_required` rows verify writes when Iamport refuses
+ * its own cancel, and the payment_events log (any payment still holding money that is not the
+ * order's), which also catches payments from before that table or whose cancel never ran.
  */
 import { fromIamportAmount, isCurrency } from "@iamport-pay/shared";
 import type { Db } from "../db/open.js";
 import { rowMapper } from "../db/rows.js";
-import { type PaymentEventRow, paymentEvents } from "../db/schema.js";
+import {
+  type PaymentEventRow,
+  paymentEvents,
+  type RefundRequiredRow,
+  refundsRequired,
+} from "../db/schema.js";
 
 const toEventRow = rowMapper<PaymentEventRow>(paymentEvents);
+const toRequiredRow = rowMapper<RefundRequiredRow>(refundsRequired);
 
 export interface RefundRequired {
   merchant_uid: string;
@@ -25,7 +35,44 @@ export interface RefundRequired {
   seen_at: string;
 }
 
+/** Marks the payment's refunds_required row settled (if it has one) after a refund we made. */
+export async function resolveRefundRequired(db: Db, impUid: string, how: string): Promise<void> {
+  await db.query(
+    `update refunds_required set resolved_at = now(), resolution = $2::text
+      where imp_uid = $1::text and resolved_at is null`,
+    [impUid, how],
+  );
+}
+
 export async function listRefundsRequired(db: Db): Promise<RefundRequired[]> {
+  const recorded = await db.query(
+    `select r.*, o.status as order_status, o.imp_uid as order_imp_uid
+      from refunds_required r join orders o on o.merchant_uid = r.merchant_uid
+      where r.resolved_at is null order by r.created_at desc limit 500`,
+    [],
+  );
+  const listed: RefundRequired[] = recorded.map((r) => {
+    const row = toRequiredRow(r);
+    return {
+      merchant_uid: row.merchantUid,
+      imp_uid: row.impUid,
+      kind: row.kind === "forgery" ? "forged" : "duplicate",
+      currency: row.currency,
+      amount: minorOf(row.payment.amount, row.currency),
+      refundable_amount: row.amount,
+      pay_method: row.payment.pay_method ?? null,
+      order_status: String(r.order_status),
+      seen_at: row.createdAt.toISOString(),
+    };
+  });
+  const seen = new Set(listed.map((r) => r.imp_uid));
+  return [...listed, ...(await derivedFromEvents(db)).filter((r) => !seen.has(r.imp_uid))];
+}
+
+const minorOf = (amount: number, currency: string) =>
+  isCurrency(currency) ? fromIamportAmount(amount, currency) : null;
+
+async function derivedFromEvents(db: Db): Promise<RefundRequired[]> {
   const raw = await db.query(
     `with latest as (
         select distinct on (imp_uid) * from payment_events
@@ -44,8 +91,7 @@ export async function listRefundsRequired(db: Db): Promise<RefundRequired[]> {
   return raw.map((r) => {
     const event = toEventRow(r);
     const payment = event.payment!;
-    const minor = (amount: number) =>
-      isCurrency(payment.currency) ? fromIamportAmount(amount, payment.currency) : null;
+    const minor = (amount: number) => minorOf(amount, payment.currency);
     return {
       merchant_uid: payment.merchant_uid,
       imp_uid: payment.imp_uid,

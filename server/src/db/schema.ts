@@ -2,11 +2,13 @@
  * The database schema: the source of truth for drizzle-kit's SQL migrations in ./migrations
  * (`pnpm --filter @iamport-pay/server db:generate` after a change, and commit the result).
  */
-import type { Payment } from "@iamport-pay/shared";
+import type { IamportPayment } from "@iamport-pay/shared";
+import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -48,7 +50,7 @@ export const orders = pgTable(
     cancelAmount: bigint("cancel_amount", { mode: "number" }).notNull().default(0),
     vbank: jsonb("vbank").$type<StoredVbank>(),
     reason: text("reason"),
-    payment: jsonb("payment").$type<Payment>(),
+    payment: jsonb("payment").$type<IamportPayment>(),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     buyerName: text("buyer_name"),
     buyerEmail: text("buyer_email"),
@@ -57,8 +59,24 @@ export const orders = pgTable(
     buyerPostcode: text("buyer_postcode"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Reconciliation's schedule (reconcile.ts): the order is due for a look-up once
+     * RECONCILE_GRACE_MS has passed since this moment. Each look-up that changes nothing moves
+     * it further (exponential backoff, capped); a transition resets it; 'infinity' retires the
+     * order (too old to be asked about).
+     */
+    nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Consecutive look-ups that changed nothing: the backoff's exponent. */
+    lookupMisses: integer("lookup_misses").notNull().default(0),
   },
-  (t) => [index("orders_status_idx").on(t.status)],
+  (t) => [
+    index("orders_status_idx").on(t.status),
+    // Only unsettled orders, by when they are due: a round reads the due ones and never scans
+    // the settled or retired (next_check_at 'infinity') rest.
+    index("orders_due_idx")
+      .on(t.nextCheckAt)
+      .where(sql`${t.status} in ('pending', 'ready', 'failed')`),
+  ],
 );
 
 /** Append-only: every verify call, what Iamport said and what we decided. */
@@ -77,10 +95,39 @@ export const paymentEvents = pgTable(
     iamportStatus: text("iamport_status"),
     decision: text("decision").notNull(),
     detail: text("detail"),
-    payment: jsonb("payment").$type<Payment>(),
+    payment: jsonb("payment").$type<IamportPayment>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("payment_events_merchant_uid_idx").on(t.merchantUid)],
+);
+
+/**
+ * Money that must go back but that we cannot send back alone: a forged or duplicate payment
+ * Iamport refused to cancel because the refund needs the shopper's bank account (a deposited
+ * virtual account). One row per payment; resolved by the operator once refunded (with the
+ * account details through Iamport, or outside it), who sets `resolved_at` and `resolution`.
+ */
+export const refundsRequired = pgTable(
+  "refunds_required",
+  {
+    impUid: text("imp_uid").primaryKey(),
+    merchantUid: text("merchant_uid").notNull(),
+    kind: text("kind", { enum: ["forgery", "duplicate"] }).notNull(),
+    /** What is left to refund, in minor units; null when the currency is not one we convert. */
+    amount: bigint("amount", { mode: "number" }),
+    currency: text("currency").notNull(),
+    /** Iamport's answer to the cancel, why it was refused. */
+    reason: text("reason"),
+    payment: jsonb("payment").$type<IamportPayment>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    /** How it was settled, in the operator's words (e.g. "refunded to 004 123-456 on 12-01"). */
+    resolution: text("resolution"),
+  },
+  (t) => [
+    index("refunds_required_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+    index("refunds_required_merchant_uid_idx").on(t.merchantUid),
+  ],
 );
 
 /**
@@ -91,7 +138,9 @@ export const paymentClaims = pgTable(
   "payment_claims",
   {
     impUid: text("imp_uid").notNull(),
-    kind: text("kind", { enum: ["forgery", "forgery_cancel", "duplicate"] }).notNull(),
+    kind: text("kind", {
+      enum: ["forgery", "forgery_cancel", "duplicate", "refund_required"],
+    }).notNull(),
     merchantUid: text("merchant_uid").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -109,7 +158,14 @@ export const hookOutbox = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     hook: text("hook", {
-      enum: ["onPaid", "onVbankIssued", "onCancelled", "onForgery", "onDuplicate"],
+      enum: [
+        "onPaid",
+        "onVbankIssued",
+        "onCancelled",
+        "onForgery",
+        "onDuplicate",
+        "onRefundRequired",
+      ],
     }).notNull(),
     /** `{ order, payment, source, cancelled? }`; `order` is the orders row as json (snake_case). */
     event: jsonb("event").notNull(),
@@ -130,6 +186,7 @@ export const products = pgTable("products", {
 
 export type OrderRow = typeof orders.$inferSelect;
 export type PaymentEventRow = typeof paymentEvents.$inferSelect;
+export type RefundRequiredRow = typeof refundsRequired.$inferSelect;
 
 /**
  * The admin API's `Idempotency-Key`s: the first request's fingerprint and, once it succeeded,
