@@ -20,7 +20,7 @@ import { demoRoutes } from "./routes/demo.js";
 import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
 import { widgetFileRoutes } from "./routes/widget-files.js";
-import type { Hooks } from "./verify.js";
+import type { Hooks, PgChannel } from "./verify.js";
 
 export interface CreateAppOptions {
   db: Db;
@@ -55,6 +55,8 @@ export interface CreateAppOptions {
    * sandbox itself (sandbox mode); tests against a standalone sandbox pass `false`.
    */
   refuseSandboxPayments?: boolean;
+  /** ALLOWED_PG: the live PG channels; a payment on another one is a forgery (default: any). */
+  allowedPg?: readonly PgChannel[];
   /** Request bodies larger than this are refused (default 64 KiB). */
   bodyLimitBytes?: number;
   /** ADMIN_TOKEN: mounts the admin API and console at /admin (absent: no /admin at all). */
@@ -191,6 +193,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         iamport: options.iamport,
         cancelForged: options.cancelForged ?? true,
         refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+        ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
         ...(options.hooks ? { hooks: options.hooks } : {}),
         ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
       },

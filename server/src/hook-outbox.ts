@@ -53,15 +53,18 @@ export function owedCte(
     source: string;
     lease: string;
     cancelled?: string;
+    /** An SQL expression of a jsonb object whose fields are added to the event. */
+    extra?: string;
     where?: string;
   },
 ): string {
   const cancelled = p.cancelled ? `, 'cancelled', ${p.cancelled}::boolean` : "";
+  const extra = p.extra ? ` || ${p.extra}` : "";
   return `owed as (
     insert into hook_outbox (hook, event, claimed_until)
     select ${p.hook}::text,
       jsonb_build_object('order', to_jsonb(o), 'payment', ${p.payment}::jsonb,
-        'source', ${p.source}::text${cancelled}),
+        'source', ${p.source}::text${cancelled})${extra},
       now() + make_interval(secs => ${p.lease}::double precision)
     from ${from}
     where ${p.hook}::text is not null${p.where ? ` and ${p.where}` : ""}

@@ -1,12 +1,21 @@
 export { type CreateAppOptions, createApp, defaultWidgetDir } from "./app.js";
 export { demoCatalog, loadCatalog, type PricedOrder, priceCart } from "./catalog.js";
-export { type Config, loadConfig } from "./config.js";
+export { type AllowedPg, type Config, loadConfig } from "./config.js";
 export { type Db, openDb } from "./db/open.js";
+export {
+  type OrderRow,
+  orders,
+  type PaymentEventRow,
+  paymentEvents,
+  type RefundRequiredRow,
+  refundsRequired,
+} from "./db/schema.js";
 export { createScratchDatabase, type ScratchDatabase } from "./db/scratch.js";
 export { AppError } from "./errors.js";
 export { DEFAULT_HOOK_LEASE_MS, deliverOwedHooks, type HookDeps } from "./hook-outbox.js";
 export {
   createIamportClient,
+  type FindSorting,
   type IamportClient,
   type IamportClientOptions,
   IamportError,
@@ -16,6 +25,7 @@ export {
 export { createJsonLogger, type Logger, silentLogger } from "./logger.js";
 export {
   DEFAULT_RECONCILE_GRACE_MS,
+  DEFAULT_RECONCILE_MAX_BACKOFF_MS,
   type ReconcileOptions,
   type Reconciler,
   type ReconcileSummary,
@@ -27,6 +37,8 @@ export { type RunningServer, type StartOptions, startServer } from "./server.js"
 export {
   type HookEvent,
   type Hooks,
+  type PgChannel,
+  type RefundRequiredEvent,
   type VerifyDeps,
   type VerifyInput,
   type VerifyResult,

@@ -17,6 +17,8 @@ export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged">;
  * Where each Iamport status may come from: states only move forward ("failed" is not final).
  * UNCONFIRMED: what Iamport reports when a virtual account's deadline passes unpaid; we never let
  * `ready` fall back to `failed`, so such an order stays `ready` until it is cancelled.
+ * Besides these, a refund that grows `cancel_amount` changes a `paid` order (a partial refund:
+ * it stays `paid`) or a `cancelled` one (whereSql below).
  */
 export const forwardFrom: Record<TransitionTarget, readonly OrderStatus[]> = {
   failed: ["pending"],
@@ -37,6 +39,10 @@ const inList = (statuses: readonly string[]) => statuses.map((s) => `'${s}'`).jo
 
 function whereFor(target: TransitionTarget): string {
   const forward = `status in (${inList(forwardFrom[target])})`;
+  if (target === "paid") {
+    // A partial refund of the order's own payment: the order stays paid, cancel_amount grows.
+    return `${forward} or (status = 'paid' and imp_uid = $2::text and cancel_amount < $5::bigint)`;
+  }
   if (target === "cancelled") {
     // Only the order's own payment can cancel it; a bigger refund moves a cancelled order on.
     return `(${forward} or (status = 'cancelled' and cancel_amount < $5::bigint))
@@ -51,22 +57,34 @@ function whereFor(target: TransitionTarget): string {
  * One statement, so one implicit transaction: the conditional UPDATE (whose WHERE makes the
  * transition happen for exactly one caller, across processes), the payment_events row that
  * records it (`target`, or `no_change` when the UPDATE matched nothing) and the hook call it owes
- * (hook-outbox.ts; none when $16 is null) commit or fail together.
+ * (hook-outbox.ts; none when null: $16 for a move forward, $18 for a refund that grows
+ * `cancel_amount` of a paid or cancelled order) commit or fail together. `prev` locks the row
+ * first, so the hook is chosen by the state this UPDATE actually changed. Any change restarts
+ * the order's reconcile schedule (reconcile.ts).
  */
 function transitionSql(target: TransitionTarget): string {
-  return `with changed as (
+  return `with prev as (
+    select status as prev_status from orders where merchant_uid = $1::text for update
+  ), changed as (
     update orders set status = '${target}', imp_uid = $2::text, pay_method = $3::text,
       payment = $4::jsonb, cancel_amount = $5::bigint,
       vbank = case when $6::boolean then $7::jsonb else vbank end,
-      paid_at = $8::timestamptz, reason = $9::text, updated_at = $10::timestamptz
+      paid_at = $8::timestamptz, reason = $9::text, updated_at = $10::timestamptz,
+      next_check_at = $10::timestamptz, lookup_misses = 0
+    from prev
     where merchant_uid = $1::text and (${whereFor(target)})
-    returning *
+    returning orders.*, prev.prev_status
   ), event as (
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
     select $11::text, $12::text, $13::text, $14::text, $15::text,
       coalesce((select '${target}'::text from changed), 'no_change'), $4::jsonb
-  ), ${owedCte("changed o", { hook: "$16", payment: "$4", source: "$11", lease: "$17" })}
+  ), ${owedCte("changed o", {
+    hook: `(case when o.prev_status in ('paid', 'cancelled') then $18::text else $16::text end)`,
+    payment: "$4",
+    source: "$11",
+    lease: "$17",
+  })}
   select changed.*, (select id from owed) as outbox_id from changed`;
 }
 
@@ -83,13 +101,19 @@ export interface Transition {
   vbank?: StoredVbank | null;
   /** The verify call, for its payment_events row. */
   event: { source: string; impUid: string; namedMerchantUid: string | null };
-  /** The hook this transition owes (null: none) and its lease in seconds (hook-outbox.ts). */
+  /** The hook a move forward owes (null: none) and its lease in seconds (hook-outbox.ts). */
   hook: string | null;
+  /** The hook a refund owes when it grows a paid or cancelled order's cancel_amount. */
+  refundHook?: string | null;
   leaseSecs: number;
 }
 
 export interface Transitioned {
   row: OrderRow;
+  /** The order's status before this transition. */
+  from: OrderStatus;
+  /** The hook owed, if any (`hook` or `refundHook` of the Transition). */
+  hook: string | null;
   /** The owed hook's outbox row, for the caller to delete once it called the hook. */
   outboxId: unknown;
 }
@@ -115,6 +139,15 @@ export async function applyTransition(db: Db, t: Transition): Promise<Transition
     payment.status,
     t.hook,
     t.leaseSecs,
+    t.refundHook ?? null,
   ]);
-  return raw === undefined ? undefined : { row: toOrderRow(raw), outboxId: raw.outbox_id ?? null };
+  if (raw === undefined) return undefined;
+  const from = raw.prev_status as OrderStatus;
+  const refund = from === "paid" || from === "cancelled";
+  return {
+    row: toOrderRow(raw),
+    from,
+    hook: (refund ? t.refundHook : t.hook) ?? null,
+    outboxId: raw.outbox_id ?? null,
+  };
 }

@@ -1,30 +1,47 @@
 /**
- * Reconciliation: settles `pending`/`ready` orders whose shopper never came back and whose webhook
- * never arrived. It asks Iamport for the order's latest payment (`GET /payments/find/{merchant_uid}`)
- * and hands it to the one verify function (source `reconcile`), so it changes nothing verify would
- * not.
+ * Reconciliation: settles orders whose shopper never came back and whose webhook never arrived,
+ * by asking Iamport (`GET /payments/find/{merchant_uid}[/paid]`) and handing the answer to the
+ * one verify function (source `reconcile`), so it changes nothing verify would not.
+ *
+ * Which orders: `pending` and `ready` ones up to `maxAgeMs` old, and `failed` ones up to
+ * `failedMaxAgeMs` old (a first card declined, then a second attempt paid whose webhook was
+ * lost; Iamport also lets some payments turn from failed to paid). When: each order has its own
+ * schedule (orders.next_check_at): due `graceMs` after it was made or last changed; every
+ * look-up that changes nothing doubles the wait before the next one (2×, 4×, … the grace, capped
+ * at `maxBackoffMs`), so a week of abandoned orders costs a few look-ups each rather than one
+ * every round; an order past its age limit is retired ('infinity'). Due orders are taken
+ * freshest first, so a lost webhook on a new order never waits behind old abandoned ones, and
+ * the partial index orders_due_idx means a round reads only due orders, however many exist.
+ *
+ * What is asked: a `pending` order's latest payment (one call when there is none); if that is
+ * not `paid`, also its latest `paid` one (money moved on an earlier attempt), which wins. A `ready`
+ * or `failed` order: its latest `paid` payment only (nothing else can move it forward).
  *
  * Several processes may run it at once: each round claims its orders with
- * `FOR UPDATE SKIP LOCKED` and leases them by moving `updated_at` to now, so another process
- * skips them until the grace period passes again. The claim is committed before Iamport is called
- * (never a transaction across an Iamport call); verify's conditional UPDATE keeps a transition
- * exactly-once even if a lease expires mid-call.
+ * `FOR UPDATE SKIP LOCKED` and moves their schedule in the same statement, so another process
+ * skips them until they are due again. The claim is committed before Iamport is called (never a
+ * transaction across an Iamport call); verify's conditional UPDATE keeps a transition
+ * exactly-once even if two processes ask about the same order.
  */
-import { sql } from "drizzle-orm";
+import type { IamportPayment } from "@iamport-pay/shared";
 import { AppError } from "./errors.js";
 import { deliverOwedHooks } from "./hook-outbox.js";
 import { PaymentNotFoundError } from "./iamport-client.js";
-import { type VerifyDeps, verifyPayment } from "./verify.js";
+import { type VerifyDeps, verifyReadPayment } from "./verify.js";
 
 export interface ReconcileOptions {
   /**
-   * Orders changed (or claimed by a reconciler) less than this long ago are left alone: it is
-   * also the lease on a claim, so with 0 several processes may ask about the same order (still
-   * safe: verify applies each transition once). Default 5 min.
+   * How long after it was made or last changed an order is first asked about, and the first
+   * step of its backoff (RECONCILE_GRACE_MS). With 0 every unsettled order is asked about every
+   * round (still safe: verify applies each transition once). Default 5 min.
    */
   graceMs?: number;
-  /** Orders older than this are abandoned: no longer asked about (default 7 days). */
+  /** The longest wait between two look-ups of one order (default 1 h). */
+  maxBackoffMs?: number;
+  /** `pending`/`ready` orders older than this are abandoned: no longer asked about (7 days). */
   maxAgeMs?: number;
+  /** `failed` orders older than this are no longer asked about (default 1 day). */
+  failedMaxAgeMs?: number;
   /** Orders claimed per round (default 100). */
   batchSize?: number;
 }
@@ -41,9 +58,38 @@ export interface ReconcileSummary {
 }
 
 export const DEFAULT_RECONCILE_GRACE_MS = 5 * 60_000;
+export const DEFAULT_RECONCILE_MAX_BACKOFF_MS = 3_600_000;
 const DEFAULT_MAX_AGE_MS = 7 * 24 * 3_600_000;
+const DEFAULT_FAILED_MAX_AGE_MS = 24 * 3_600_000;
 
-/** One round: claim a batch of stale orders, then verify each one's latest payment. */
+/**
+ * Claims up to $2 due orders, freshest first, and moves each one's schedule: the wait doubles
+ * with every claim ($1 grace, $3 cap, in seconds), and an order past its age limit ($4 for
+ * pending/ready, $5 for failed) is retired. Due means next_check_at + grace has passed.
+ */
+const wait = `make_interval(secs => greatest(least(
+    $1::double precision * power(2, least(o.lookup_misses, 40) + 1), $3::double precision),
+    $1::double precision))`;
+const claimDueSql = `with due as (
+    select merchant_uid from orders
+    where status in ('pending', 'ready', 'failed')
+      and next_check_at <= now() - make_interval(secs => $1::double precision)
+    order by created_at desc
+    limit $2::int
+    for update skip locked
+  )
+  update orders o set
+    lookup_misses = least(o.lookup_misses + 1, 1000),
+    next_check_at = case
+      when now() + ${wait} > o.created_at + make_interval(secs => case when o.status = 'failed'
+        then $5::double precision else $4::double precision end)
+      then 'infinity'::timestamptz
+      else now() + ${wait} - make_interval(secs => $1::double precision)
+    end
+  from due where o.merchant_uid = due.merchant_uid
+  returning o.merchant_uid, o.status`;
+
+/** One round: claim the due orders, then verify what Iamport has for each. */
 export async function reconcileOnce(
   deps: VerifyDeps,
   options: ReconcileOptions = {},
@@ -52,29 +98,44 @@ export async function reconcileOnce(
   if (iamport.findPayment === undefined) {
     throw new Error("reconcile needs an Iamport client with findPayment");
   }
-  const graceMs = Math.max(0, Math.trunc(options.graceMs ?? DEFAULT_RECONCILE_GRACE_MS));
-  const maxAgeMs = Math.max(graceMs, Math.trunc(options.maxAgeMs ?? DEFAULT_MAX_AGE_MS));
+  const find = iamport.findPayment;
+  const ms = (value: number | undefined, fallback: number) =>
+    Math.max(0, Math.trunc(value ?? fallback));
+  const graceMs = ms(options.graceMs, DEFAULT_RECONCILE_GRACE_MS);
+  const maxBackoffMs = Math.max(
+    graceMs,
+    ms(options.maxBackoffMs, DEFAULT_RECONCILE_MAX_BACKOFF_MS),
+  );
+  const maxAgeMs = Math.max(graceMs, ms(options.maxAgeMs, DEFAULT_MAX_AGE_MS));
+  const failedMaxAgeMs = Math.max(graceMs, ms(options.failedMaxAgeMs, DEFAULT_FAILED_MAX_AGE_MS));
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 100));
 
-  const claimed = await claimStaleOrders(deps, graceMs, maxAgeMs, batchSize);
+  const claimed = (await deps.db.query(claimDueSql, [
+    graceMs / 1000,
+    batchSize,
+    maxBackoffMs / 1000,
+    maxAgeMs / 1000,
+    failedMaxAgeMs / 1000,
+  ])) as { merchant_uid: string; status: string }[];
   const summary: ReconcileSummary = {
     checked: claimed.length,
     verified: 0,
     noPayment: 0,
     failed: 0,
   };
-  for (const merchantUid of claimed) {
+  // Freshest first, as claimed (RETURNING keeps no order).
+  for (const { merchant_uid: merchantUid, status } of claimed) {
     try {
-      const payment = await iamport.findPayment(merchantUid);
-      // UNCONFIRMED: that /payments/find answers the order's most recent payment (iamport-v1.md
-      // says "latest"); verify never moves an order backwards, so an older one is harmless.
-      await verifyPayment(deps, { source: "reconcile", impUid: payment.imp_uid, merchantUid });
-      summary.verified++;
-    } catch (error) {
-      if (error instanceof PaymentNotFoundError) {
+      const found = await paymentsToVerify(find, merchantUid, status);
+      if (found.length === 0) {
         summary.noPayment++;
         continue;
       }
+      for (const payment of found) {
+        await verifyReadPayment(deps, { source: "reconcile", merchantUid }, payment);
+      }
+      summary.verified++;
+    } catch (error) {
       summary.failed++;
       deps.log("warn", "reconcile could not settle an order", {
         merchant_uid: merchantUid,
@@ -86,32 +147,31 @@ export async function reconcileOnce(
   return summary;
 }
 
-async function claimStaleOrders(
-  deps: VerifyDeps,
-  graceMs: number,
-  maxAgeMs: number,
-  batchSize: number,
-): Promise<string[]> {
-  const rows = await deps.db.drizzle.transaction(async (tx) => {
-    const result = await tx.execute(sql`
-      with stale as (
-        select merchant_uid from orders
-        where status in ('pending', 'ready')
-          and updated_at < now() - make_interval(secs => ${graceMs / 1000})
-          and created_at > now() - make_interval(secs => ${maxAgeMs / 1000})
-        order by updated_at
-        limit ${batchSize}
-        for update skip locked
-      )
-      update orders set updated_at = now()
-      from stale where orders.merchant_uid = stale.merchant_uid
-      returning orders.merchant_uid`);
-    // postgres.js answers an array of rows, PGlite an object with `rows`.
-    return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-      merchant_uid: string;
-    }[];
-  });
-  return rows.map((row) => row.merchant_uid);
+type Find = NonNullable<VerifyDeps["iamport"]["findPayment"]>;
+
+/** The payments to verify for an order in `status`, in the order to verify them. */
+async function paymentsToVerify(
+  find: Find,
+  merchantUid: string,
+  status: string,
+): Promise<IamportPayment[]> {
+  // UNCONFIRMED: that `/payments/find` answers the most recent payment (by `-started`, its
+  // default sorting); verify never moves an order backwards, so an older one is harmless.
+  const orNone = (promise: Promise<IamportPayment>) =>
+    promise.catch((error) => {
+      if (error instanceof PaymentNotFoundError) return undefined;
+      throw error;
+    });
+  if (status === "pending") {
+    const latest = await orNone(find(merchantUid));
+    // No payment at all (the common case of an abandoned order): one call was enough.
+    if (latest === undefined || latest.status === "paid") return latest ? [latest] : [];
+    // The payment that moved money settles the order; the latest only says how far it got.
+    const paid = await orNone(find(merchantUid, "paid"));
+    return [paid ?? latest];
+  }
+  const paid = await orNone(find(merchantUid, "paid"));
+  return paid ? [paid] : [];
 }
 
 export interface Reconciler {

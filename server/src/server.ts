@@ -123,6 +123,7 @@ export async function startServer(
     prepare: config.prepare,
     publicUrl: url,
     refuseSandboxPayments,
+    allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
     log,
     ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -137,6 +138,7 @@ export async function startServer(
       iamport,
       cancelForged: config.cancelForged,
       refuseSandboxPayments,
+      ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
       log,
       ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -144,6 +146,7 @@ export async function startServer(
     {
       intervalMs: options.reconcileIntervalMs ?? config.reconcileIntervalMs,
       graceMs: options.reconcileGraceMs ?? config.reconcileGraceMs,
+      maxBackoffMs: config.reconcileMaxBackoffMs,
     },
   );
   log("info", "listening", {

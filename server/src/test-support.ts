@@ -12,6 +12,7 @@ import {
   orders,
   paymentClaims,
   paymentEvents,
+  refundsRequired,
 } from "./db/schema.js";
 import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
@@ -106,6 +107,7 @@ export async function startTestServer(
       onCancelled: record("onCancelled"),
       onForgery: record("onForgery"),
       onDuplicate: record("onDuplicate"),
+      onRefundRequired: record("onRefundRequired"),
     },
     ...options,
   });
@@ -153,6 +155,7 @@ export async function startTestServer(
       server.sandbox?.reset();
       await server.db.drizzle.delete(paymentEvents);
       await server.db.drizzle.delete(paymentClaims);
+      await server.db.drizzle.delete(refundsRequired);
       await server.db.drizzle.delete(hookOutbox);
       await server.db.drizzle.delete(orders);
       await server.db.drizzle.delete(adminIdempotencyKeys);

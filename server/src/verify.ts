@@ -1,16 +1,23 @@
 /**
- * The one verify function. The client's completion, Iamport's webhook, the mobile return and
- * reconciliation all call it; only Iamport's answer to `GET /payments/{imp_uid}` is trusted.
+ * The one verify function. The client's completion, Iamport's webhook, the mobile return,
+ * reconciliation and the admin's cancel all call it; only Iamport's answer is trusted, read
+ * tolerantly (shared's IamportPayment).
  *
  * Order of work (never a transaction across an Iamport call: PGlite has one connection):
- * 1. read the payment from Iamport;
- * 2. find the order by the payment's own merchant_uid (read during 1 when the caller named it);
- * 3. compare amount and currency; a mismatch is a forgery;
- * 4. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) in one
+ * 1. read the payment from Iamport (by imp_uid, or the order's latest by merchant_uid);
+ * 2. refuse what cannot be decided on: an amount that is not an amount of its currency (502),
+ *    a test-channel payment when test payments are not accepted (400);
+ * 3. find the order by the payment's own merchant_uid (read during 1 when the caller named it);
+ * 4. compare amount, currency and PG channel (ALLOWED_PG); a mismatch is a forgery once money
+ *    moved (`paid`), and only a recorded mismatch before (an unpaid virtual account must not
+ *    let anyone who knows a merchant_uid spoil the order);
+ * 5. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) in one
  *    statement that also logs the call (order-statements.ts): under any concurrency, across
  *    processes, exactly one caller sees the row come back, and only that caller runs the hook;
- * 5. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
- * 6. hooks after commit: each is owed by an outbox row written with the transition (or claim),
+ * 6. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
+ *    one that needs the shopper's bank account to be refunded (a deposited virtual account) is
+ *    stored in refunds_required instead, once, with an onRefundRequired hook;
+ * 7. hooks after commit: each is owed by an outbox row written with the transition (or claim),
  *    which the caller deletes after the call and the sweeper delivers if it dies (hook-outbox.ts).
  */
 import {
@@ -31,7 +38,7 @@ import {
   type StoredVbank,
 } from "./db/schema.js";
 import { AppError } from "./errors.js";
-import { deliverHook, leaseSecs, owedCte, owedHook } from "./hook-outbox.js";
+import { deliverHook, type HookName, leaseSecs, owedCte, owedHook } from "./hook-outbox.js";
 import {
   type IamportClient,
   IamportError,
@@ -42,12 +49,22 @@ import type { Logger } from "./logger.js";
 import { applyTransition, selectOrder, type TransitionTarget } from "./order-statements.js";
 import { completeStatusOf, toOrderView } from "./order-view.js";
 
+/** Who asked: `admin` is an operator's tool re-reading a payment after its own cancel. */
 export type VerifySource = "client" | "webhook" | "mobile" | "reconcile" | "admin";
 
 export interface HookEvent {
   order: OrderView;
   payment: IamportPayment;
   source: VerifySource;
+}
+
+/** What onRefundRequired is told: a payment we must refund but cannot alone. */
+export interface RefundRequiredEvent extends HookEvent {
+  /** Why it must go back: it did not match its order, or the order was already paid. */
+  kind: "forgery" | "duplicate";
+  /** What is left to refund, in minor units (null when the currency is not one we convert). */
+  amount: number | null;
+  currency: string;
 }
 
 /**
@@ -57,12 +74,27 @@ export interface HookEvent {
 export interface Hooks {
   onPaid?(event: HookEvent): unknown;
   onVbankIssued?(event: HookEvent): unknown;
-  /** Full or partial: `order.cancel_amount` says how much is refunded so far. */
+  /**
+   * Once per refund that grows `order.cancel_amount` (the amount refunded so far): a partial
+   * refund leaves the order `paid`, a full one makes it `cancelled`.
+   */
   onCancelled?(event: HookEvent): unknown;
   /** The payment did not match its order; `cancelled` says whether we cancelled it. */
   onForgery?(event: HookEvent & { cancelled: boolean }): unknown;
   /** A second payment for an already paid order; it was refunded. */
   onDuplicate?(event: HookEvent): unknown;
+  /**
+   * A forged or duplicate payment that Iamport cannot refund without the shopper's bank account
+   * (a deposited virtual account): stored in refunds_required; refund it with the account
+   * details, then mark it resolved.
+   */
+  onRefundRequired?(event: RefundRequiredEvent): unknown;
+}
+
+/** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`). */
+export interface PgChannel {
+  provider: string;
+  mid?: string;
 }
 
 export interface VerifyDeps {
@@ -70,8 +102,10 @@ export interface VerifyDeps {
   iamport: IamportClient;
   /** Cancel forged payments through Iamport (CANCEL_FORGED, default true). */
   cancelForged: boolean;
-  /** Refuse payments Iamport marks `sandbox: true` (a production server should). */
+  /** Refuse payments Iamport marks `sandbox: true` (unless ACCEPT_TEST_PAYMENTS). */
   refuseSandboxPayments?: boolean;
+  /** ALLOWED_PG: when not empty, a payment on another channel is a forgery. */
+  allowedPg?: readonly PgChannel[];
   hooks?: Hooks;
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
@@ -80,7 +114,8 @@ export interface VerifyDeps {
 
 export interface VerifyInput {
   source: VerifySource;
-  impUid: string;
+  /** The payment to read. Without it, the order's latest payment is asked for by merchantUid. */
+  impUid?: string;
   /** The order the caller named; the webhook's is ignored (its body is not signed). */
   merchantUid?: string;
 }
@@ -91,7 +126,25 @@ export interface VerifyResult {
   order: OrderView;
 }
 
-type Decision = string;
+/** What payment_events.decision records for a verify call. */
+type Decision =
+  | TransitionTarget
+  | "no_change"
+  | "payment_not_found"
+  | "iamport_unavailable"
+  | "iamport_error"
+  | "unconvertible_amount"
+  | "refused_sandbox_payment"
+  | "unknown_order"
+  | "unknown_status"
+  | "order_mismatch"
+  | "forged"
+  | "forgery_again"
+  | "mismatch_not_live"
+  | "forgery_cancelled"
+  | "forgery_cancel_failed"
+  | "duplicate_refunded"
+  | "refund_required";
 
 const messages: Record<CompleteStatus, string> = {
   success: "Payment completed",
@@ -102,23 +155,58 @@ const messages: Record<CompleteStatus, string> = {
   forgery: "Forged payment attempt: the paid amount or currency does not match the order",
   duplicate: "This order was already paid; the second payment was refunded",
 };
+const duplicateToRefund =
+  "This order was already paid; the second payment will be refunded to the shopper's account";
 
+/** Reads the payment, then decides (the numbered steps above). */
 export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
-  const { db, log } = deps;
-  const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
-
+  if (input.impUid === undefined && input.merchantUid === undefined) {
+    throw new Error("verifyPayment needs an imp_uid or a merchant_uid");
+  }
   // The order the caller names is nearly always the payment's own: read it while Iamport
   // answers. A status a moment older is harmless: the conditional UPDATE decides transitions,
   // and every answer comes from a row read after it. A failed read is simply made again below.
   const named =
     input.merchantUid === undefined
       ? undefined
-      : selectOrder(db, input.merchantUid).then(
+      : selectOrder(deps.db, input.merchantUid).then(
           (row) => ({ row }),
           () => undefined,
         );
+  const payment = await readPayment(deps, input);
+  return decide(deps, input, payment, named);
+}
 
-  const payment = await readPayment(deps, input, record);
+/**
+ * Verifies a payment already read from Iamport (reconciliation's `/payments/find` answer), so it
+ * is not read twice. Never for a payment from anywhere else.
+ */
+export async function verifyReadPayment(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: IamportPayment,
+): Promise<VerifyResult> {
+  return decide(deps, { ...input, impUid: payment.imp_uid }, payment, undefined);
+}
+
+async function decide(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: IamportPayment,
+  named: Promise<{ row: OrderRow | undefined } | undefined> | undefined,
+): Promise<VerifyResult> {
+  const { db, log } = deps;
+  const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
+
+  if (!amountsConvertible(payment)) {
+    // 64899.5 won is not an amount of money: an Iamport error, never silently 0 or rounded.
+    await record({ payment, decision: "unconvertible_amount" });
+    log("warn", "Iamport answered an amount its currency cannot have", {
+      imp_uid: payment.imp_uid,
+      currency: payment.currency,
+    });
+    throw new AppError(502, "iamport_error", "Iamport answered an amount that is not valid");
+  }
   if (deps.refuseSandboxPayments && payment.sandbox === true) {
     await record({ payment, decision: "refused_sandbox_payment" });
     throw new AppError(400, "bad_request", "A sandbox payment cannot complete a real order");
@@ -136,9 +224,11 @@ export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promi
     throw new AppError(404, "order_not_found", "No such order");
   }
 
-  const result = amountMatches(payment, order)
-    ? await applyStatus(deps, input, payment, order)
-    : await handleForgery(deps, input, payment, order);
+  const mismatch = mismatchOf(deps, payment, order);
+  const result =
+    mismatch === undefined
+      ? await applyStatus(deps, input, payment, order)
+      : await handleForgery(deps, input, payment, order, mismatch);
 
   // The cheap-for-expensive swap: the payment was applied to its own order above, but the
   // order the caller named gets nothing.
@@ -155,13 +245,16 @@ export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promi
   return result;
 }
 
-async function readPayment(
-  deps: VerifyDeps,
-  input: VerifyInput,
-  record: (fields: EventFields) => Promise<void>,
-): Promise<IamportPayment> {
+async function readPayment(deps: VerifyDeps, input: VerifyInput): Promise<IamportPayment> {
+  const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
   try {
-    return await deps.iamport.getPayment(input.impUid);
+    if (input.impUid !== undefined) return await deps.iamport.getPayment(input.impUid);
+    if (deps.iamport.findPayment === undefined) {
+      throw new Error("verifying by merchant_uid needs an Iamport client with findPayment");
+    }
+    // The shopper's latest attempt (Iamport's default sorting, `-started`) is the one they
+    // just came back from.
+    return await deps.iamport.findPayment(input.merchantUid!);
   } catch (error) {
     if (error instanceof PaymentNotFoundError) {
       await record({ decision: "payment_not_found" });
@@ -203,11 +296,43 @@ function paymentMinor(amount: number, currency: string): number | null {
   return isCurrency(currency) ? fromIamportAmount(amount, currency) : null;
 }
 
-function amountMatches(payment: IamportPayment, order: OrderRow): boolean {
-  return (
+/**
+ * In a currency we know, both amounts must be exact amounts of it and the refunded part no more
+ * than the paid one. A currency we do not know cannot match any order: that is decided later.
+ */
+function amountsConvertible(payment: IamportPayment): boolean {
+  if (!isCurrency(payment.currency)) return true;
+  const amount = fromIamportAmount(payment.amount, payment.currency);
+  const cancelled = fromIamportAmount(payment.cancel_amount, payment.currency);
+  return amount !== null && cancelled !== null && cancelled <= amount;
+}
+
+type Mismatch = "amount" | "channel";
+
+const mismatchReasons: Record<Mismatch, string> = {
+  amount: "The paid amount or currency does not match the order",
+  channel: "The payment was made on a PG channel that is not allowed (ALLOWED_PG)",
+};
+
+function mismatchOf(
+  deps: VerifyDeps,
+  payment: IamportPayment,
+  order: OrderRow,
+): Mismatch | undefined {
+  const amountMatches =
     payment.currency === order.currency &&
-    paymentMinor(payment.amount, payment.currency) === order.amount
-  );
+    paymentMinor(payment.amount, payment.currency) === order.amount;
+  if (!amountMatches) return "amount";
+  const allowed = deps.allowedPg ?? [];
+  // A payment that names no channel cannot be shown to be on an allowed one.
+  const onAllowedChannel =
+    allowed.length === 0 ||
+    allowed.some(
+      (channel) =>
+        channel.provider === payment.pg_provider &&
+        (channel.mid === undefined || channel.mid === payment.pg_id),
+    );
+  return onAllowedChannel ? undefined : "channel";
 }
 
 async function applyStatus(
@@ -225,10 +350,11 @@ async function applyStatus(
     });
     return verdict(order);
   }
+  // Convertible (checked in decide), so never null here.
   const cancelMinor = paymentMinor(payment.cancel_amount, payment.currency) ?? 0;
-  // A partial cancel leaves Iamport's status `paid` (UNCONFIRMED); the order says `cancelled`
-  // with the refunded amount, as shared's CompleteStatus documents.
-  const target: TransitionTarget = cancelMinor > 0 ? "cancelled" : payment.status;
+  // A partial refund leaves the payment `paid` (UNCONFIRMED for every PG; the sandbox does so):
+  // the order stays paid with cancel_amount grown. Only a full refund makes it cancelled.
+  const target: TransitionTarget = payment.status;
   const hook = hookFor[target];
 
   const transitioned = await applyTransition(deps.db, {
@@ -239,10 +365,11 @@ async function applyStatus(
     ...(payment.status === "ready" ? { vbank: vbankOf(payment) } : {}),
     event: {
       source: input.source,
-      impUid: input.impUid,
+      impUid: payment.imp_uid,
       namedMerchantUid: input.merchantUid ?? null,
     },
     hook: hook === undefined ? null : owedHook(deps, hook),
+    refundHook: owedHook(deps, "onCancelled"),
     leaseSecs: leaseSecs(deps),
   });
 
@@ -252,12 +379,14 @@ async function applyStatus(
       source: input.source,
       merchant_uid: changed.merchantUid,
       imp_uid: payment.imp_uid,
-      from: order.status,
+      from: transitioned.from,
       to: changed.status,
+      cancel_amount: changed.cancelAmount,
     });
-    if (hook !== undefined) {
+    const owed = transitioned.hook as HookName | null;
+    if (owed !== null) {
       const event = { order: toOrderView(changed), payment, source: input.source };
-      await deliverHook(deps, transitioned.outboxId, hook, event);
+      await deliverHook(deps, transitioned.outboxId, owed, event as never);
     }
     return verdict(changed);
   }
@@ -272,6 +401,24 @@ async function applyStatus(
   return verdict(current);
 }
 
+/**
+ * Whether Iamport needs the shopper's bank account to refund this payment: a deposited virtual
+ * account is refunded by bank transfer to an account the shopper names (refund_holder,
+ * refund_bank, refund_account), which we do not have.
+ */
+function needsRefundAccount(payment: IamportPayment): boolean {
+  return payment.pay_method === "vbank";
+}
+
+/** A refusal of Iamport's that asks for the refund account (a PG we did not expect to). */
+function asksForRefundAccount(error: unknown): boolean {
+  return (
+    error instanceof IamportError &&
+    !(error instanceof PaymentNotFoundError) &&
+    /refund_(holder|bank|account)/.test(error.message)
+  );
+}
+
 /** A second successful payment for an order already settled by another: refund it, once. */
 async function refundDuplicate(
   deps: VerifyDeps,
@@ -279,6 +426,10 @@ async function refundDuplicate(
   payment: IamportPayment,
   order: OrderRow,
 ): Promise<VerifyResult> {
+  if (needsRefundAccount(payment)) {
+    await requireRefund(deps, input, payment, "duplicate", "a virtual account deposit");
+    return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
+  }
   const won = await claim(deps.db.drizzle, payment, "duplicate");
   if (won) {
     try {
@@ -288,6 +439,10 @@ async function refundDuplicate(
         reason: "Duplicate payment: the order was already paid",
       });
     } catch (error) {
+      if (asksForRefundAccount(error)) {
+        await requireRefund(deps, input, payment, "duplicate", (error as Error).message);
+        return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
+      }
       // Let a later call (or Iamport's retry) try the refund again.
       await unclaim(deps.db.drizzle, payment, "duplicate");
       const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
@@ -304,6 +459,8 @@ async function refundDuplicate(
       payment,
       source: input.source,
     });
+  } else if (await refundIsRequired(deps.db, payment)) {
+    return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
   }
   return { status: "duplicate", message: messages.duplicate, order: toOrderView(order) };
 }
@@ -313,21 +470,23 @@ async function handleForgery(
   input: VerifyInput,
   payment: IamportPayment,
   order: OrderRow,
+  mismatch: Mismatch,
 ): Promise<VerifyResult> {
   const db = deps.db.drizzle;
-  // Money moved (or an account waits for it): the order is marked, unless another payment
-  // already settled it, in which case only this payment is dealt with.
-  const live = payment.status === "paid" || payment.status === "ready";
-  const marked = live
+  // Only money that moved marks the order. An unpaid virtual account costs nothing to issue,
+  // so anyone who learned the merchant_uid could otherwise spoil the order for the real
+  // payment that follows; a later `paid` read of the same payment marks it then.
+  const moved = payment.status === "paid";
+  const marked = moved
     ? await db.transaction(async (tx) => {
         const [row] = await tx
           .update(orders)
           .set({
             status: "forged",
             impUid: payment.imp_uid,
-            payMethod: payment.pay_method,
+            payMethod: payment.pay_method ?? null,
             payment,
-            reason: "The paid amount or currency does not match the order",
+            reason: mismatchReasons[mismatch],
             updatedAt: new Date(),
           })
           .where(
@@ -342,47 +501,58 @@ async function handleForgery(
             ),
           )
           .returning();
-        await recordEvent(tx, input, { payment, decision: row ? "forged" : "forgery_again" });
+        await recordEvent(tx, input, {
+          payment,
+          decision: row ? "forged" : "forgery_again",
+          detail: mismatch,
+        });
         return row;
       })
     : undefined;
-  if (!live) await recordEvent(db, input, { payment, decision: "mismatch_not_live" });
+  if (!moved) {
+    await recordEvent(db, input, { payment, decision: "mismatch_not_live", detail: mismatch });
+  }
 
   let cancelled = false;
-  // UNCONFIRMED: whether Iamport cancels a `ready` (unpaid) virtual account; we cancel only money
-  // that moved, and a later `paid` read of the same payment cancels it then.
-  const refundable = payment.status === "paid" && payment.cancel_amount < payment.amount;
-  if (deps.cancelForged && refundable && (await claim(db, payment, "forgery_cancel"))) {
+  const refundable = moved && payment.cancel_amount < payment.amount;
+  if (deps.cancelForged && refundable && needsRefundAccount(payment)) {
+    await requireRefund(deps, input, payment, "forgery", "a virtual account deposit");
+  } else if (deps.cancelForged && refundable && (await claim(db, payment, "forgery_cancel"))) {
     try {
       await deps.iamport.cancelPayment({
         imp_uid: payment.imp_uid,
         checksum: payment.amount - payment.cancel_amount,
-        reason: "Forgery: the paid amount or currency does not match the order",
+        reason: `Forgery: ${mismatchReasons[mismatch]}`,
       });
       cancelled = true;
       await recordEvent(db, input, { payment, decision: "forgery_cancelled" });
     } catch (error) {
-      // The verdict stands; the next call for this payment retries the cancel.
-      await unclaim(db, payment, "forgery_cancel");
-      deps.log("error", "could not cancel a forged payment", {
-        imp_uid: payment.imp_uid,
-        error: (error as Error).message,
-      });
-      await recordEvent(db, input, {
-        payment,
-        decision: "forgery_cancel_failed",
-        detail: (error as Error).message,
-      });
+      if (asksForRefundAccount(error)) {
+        await requireRefund(deps, input, payment, "forgery", (error as Error).message);
+      } else {
+        // The verdict stands; the next call for this payment retries the cancel.
+        await unclaim(db, payment, "forgery_cancel");
+        deps.log("error", "could not cancel a forged payment", {
+          imp_uid: payment.imp_uid,
+          error: (error as Error).message,
+        });
+        await recordEvent(db, input, {
+          payment,
+          decision: "forgery_cancel_failed",
+          detail: (error as Error).message,
+        });
+      }
     }
   }
 
   const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
-  const forgery = live ? await claimForgery(deps, input, payment, cancelled) : undefined;
+  const forgery = moved ? await claimForgery(deps, input, payment, cancelled) : undefined;
   if (forgery) {
     deps.log("warn", "forged payment", {
       source: input.source,
       merchant_uid: order.merchantUid,
       imp_uid: payment.imp_uid,
+      mismatch,
       cancelled,
     });
     await deliverHook(deps, forgery.outboxId, "onForgery", {
@@ -420,7 +590,7 @@ const hookFor: Partial<Record<TransitionTarget, "onPaid" | "onVbankIssued" | "on
 
 type ClaimKind = "forgery_cancel" | "duplicate";
 
-// The two statements below owe their hook in the statement that makes it owed (hook-outbox.ts).
+// The statements below owe their hook in the statement that makes it owed (hook-outbox.ts).
 const forgeryClaimSql = `with claimed as (
     insert into payment_claims (imp_uid, kind, merchant_uid) values ($1::text, 'forgery', $2::text)
     on conflict do nothing returning merchant_uid
@@ -473,7 +643,7 @@ async function recordRefundedDuplicate(
 ): Promise<unknown> {
   const [row] = await deps.db.query(duplicateRefundedSql, [
     input.source,
-    input.impUid,
+    payment.imp_uid,
     input.merchantUid ?? null,
     payment.merchant_uid,
     payment.status,
@@ -482,6 +652,81 @@ async function recordRefundedDuplicate(
     leaseSecs(deps),
   ]);
   return row?.outbox_id ?? null;
+}
+
+// Stored once per payment (its primary key), with the payment_events row that shows it in the
+// order's history and the onRefundRequired hook it owes, in one statement.
+const refundRequiredSql = `with required as (
+    insert into refunds_required (imp_uid, merchant_uid, kind, amount, currency, reason, payment)
+    values ($1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::jsonb)
+    on conflict do nothing
+    returning merchant_uid, kind, amount, currency
+  ), event as (
+    insert into payment_events
+      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail,
+        payment)
+    select $8::text, $1::text, $9::text, $2::text, $10::text, 'refund_required', $3::text,
+      $7::jsonb
+    from required
+  ), ${owedCte("required r join orders o on o.merchant_uid = r.merchant_uid", {
+    hook: "$11",
+    payment: "$7",
+    source: "$8",
+    lease: "$12",
+    extra: "jsonb_build_object('kind', r.kind, 'amount', r.amount, 'currency', r.currency)",
+  })}
+  select (select id from owed) as outbox_id from required`;
+
+/**
+ * A payment we must refund but cannot without the shopper's bank account: stored in
+ * refunds_required (once), shown in the order's events, and onRefundRequired owed and called.
+ * The caller answers normally: a retry could not succeed, so no 5xx invites one.
+ */
+async function requireRefund(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: IamportPayment,
+  kind: "forgery" | "duplicate",
+  reason: string,
+): Promise<void> {
+  const amount = paymentMinor(payment.amount - payment.cancel_amount, payment.currency);
+  const [row] = await deps.db.query(refundRequiredSql, [
+    payment.imp_uid,
+    payment.merchant_uid,
+    kind,
+    amount,
+    payment.currency,
+    reason,
+    JSON.stringify(payment),
+    input.source,
+    input.merchantUid ?? null,
+    payment.status,
+    owedHook(deps, "onRefundRequired"),
+    leaseSecs(deps),
+  ]);
+  if (row === undefined) return;
+  deps.log("warn", "payment must be refunded to the shopper's account", {
+    kind,
+    merchant_uid: payment.merchant_uid,
+    imp_uid: payment.imp_uid,
+  });
+  const order = await selectOrder(deps.db, payment.merchant_uid);
+  if (order === undefined) return;
+  await deliverHook(deps, row.outbox_id ?? null, "onRefundRequired", {
+    order: toOrderView(order),
+    payment,
+    source: input.source,
+    kind,
+    amount,
+    currency: payment.currency,
+  });
+}
+
+async function refundIsRequired(db: Db, payment: IamportPayment): Promise<boolean> {
+  const rows = await db.query("select 1 from refunds_required where imp_uid = $1::text", [
+    payment.imp_uid,
+  ]);
+  return rows.length > 0;
 }
 
 /** True for exactly one caller per payment and kind, across processes. */
@@ -511,7 +756,8 @@ type Executor = Pick<Drizzle, "insert">;
 async function recordEvent(db: Executor, input: VerifyInput, fields: EventFields): Promise<void> {
   await db.insert(paymentEvents).values({
     source: input.source,
-    impUid: input.impUid,
+    // A look-up by merchant_uid that found nothing has no imp_uid to record.
+    impUid: fields.payment?.imp_uid ?? input.impUid ?? "",
     namedMerchantUid: input.merchantUid ?? null,
     merchantUid: fields.payment?.merchant_uid ?? null,
     iamportStatus: fields.payment?.status ?? null,

@@ -84,7 +84,10 @@ export const OrderView = z.object({
   name: z.string(),
   amount: Amount,
   currency: Currency,
-  /** Refunded so far (minor units); a partial cancel leaves it between 0 and `amount`. */
+  /**
+   * Refunded so far (minor units); a partial refund leaves it between 0 and `amount` with the
+   * order still `paid`; a full one makes the order `cancelled`.
+   */
   cancel_amount: Amount,
   imp_uid: z.string().nullable(),
   pay_method: z.string().nullable(),
@@ -105,10 +108,12 @@ export const CompleteRequest = z.object({
 export type CompleteRequest = z.infer<typeof CompleteRequest>;
 
 /**
- * The verdict of `/payments/complete` (names from Iamport's own guide): `success` paid,
- * `vbankIssued` virtual account waiting for a deposit, `pending` not paid yet, `failed`,
- * `cancelled` (refunded, fully or partly), `forgery` (amount or currency did not match: the
- * payment was cancelled), `duplicate` (a second payment for a paid order: it was refunded).
+ * The verdict of `/payments/complete` (names from Iamport's own guide): `success` paid (a
+ * partial refund keeps it: the order's `cancel_amount` says how much went back), `vbankIssued`
+ * virtual account waiting for a deposit, `pending` not paid yet, `failed`, `cancelled` (fully
+ * refunded), `forgery` (amount, currency or PG channel did not match: the payment was cancelled,
+ * or is to be refunded to the shopper's account when it was a virtual account deposit),
+ * `duplicate` (a second payment for a paid order: refunded, or to be refunded likewise).
  */
 export const CompleteStatus = z.enum([
   "success",

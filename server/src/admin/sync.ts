@@ -9,12 +9,11 @@ import { PaymentNotFoundError } from "../iamport-client.js";
 import { selectOrder } from "../order-statements.js";
 import { type VerifyDeps, verifyPayment } from "../verify.js";
 import { toAdminOrder } from "./admin-order.js";
-import { selectOrderEvents } from "./order-queries.js";
+import { lastSeenPayment, selectOrderEvents } from "./order-queries.js";
+import { resolveRefundRequired } from "./refunds-required.js";
 
 export interface SyncDeps {
   verify: VerifyDeps;
-  /** More imp_uids known for the order (e.g. refunds still required). */
-  extraImpUids?(merchantUid: string): Promise<string[]>;
 }
 
 export async function syncOrder(deps: SyncDeps, merchantUid: string): Promise<AdminSyncResponse> {
@@ -28,7 +27,13 @@ export async function syncOrder(deps: SyncDeps, merchantUid: string): Promise<Ad
     // Only payments Iamport said are this order's: verify refuses a payment of another order.
     if (event.merchantUid === merchantUid) impUids.add(event.impUid);
   }
-  for (const impUid of (await deps.extraImpUids?.(merchantUid)) ?? []) impUids.add(impUid);
+  // Payments waiting in refunds_required (their events may name them for this order too).
+  for (const row of await db.query(
+    "select imp_uid from refunds_required where merchant_uid = $1::text and resolved_at is null",
+    [merchantUid],
+  )) {
+    impUids.add(String(row.imp_uid));
+  }
   if (iamport.findPayment) {
     try {
       impUids.add((await iamport.findPayment(merchantUid)).imp_uid);
@@ -46,6 +51,14 @@ export async function syncOrder(deps: SyncDeps, merchantUid: string): Promise<Ad
     try {
       const result = await verifyPayment(deps.verify, { source: "admin", impUid, merchantUid });
       payments.push({ imp_uid: impUid, status: result.status, error: null });
+      // Refunded elsewhere (Iamport's console): nothing is owed any more.
+      if ((await lastSeenPayment(db, impUid))?.status === "cancelled") {
+        await resolveRefundRequired(
+          db,
+          impUid,
+          "fully refunded outside this server (found by sync)",
+        );
+      }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       firstFailure ??= error;

@@ -253,8 +253,9 @@ describe("POST /admin/orders/:merchant_uid/refund", () => {
     ]);
 
     const { events, payments } = await detail(merchantUid);
+    // The partial refund keeps the order paid (a paid → paid transition), the rest cancels it.
     expect(events.filter((e) => e.source === "admin").map((e) => e.decision)).toEqual([
-      "cancelled",
+      "paid",
       "cancelled",
     ]);
     expect(payments).toEqual([
@@ -267,8 +268,7 @@ describe("POST /admin/orders/:merchant_uid/refund", () => {
     expectError(await refund(merchantUid, { reason: "again" }), 409, "not_refundable");
   });
 
-  // Needs verify to keep a partly refunded order `paid` (the verify branch); enabled on merge.
-  it.skip("keeps a partly refunded order paid", async () => {
+  it("keeps a partly refunded order paid", async () => {
     const { merchantUid } = await paidOrder();
     const partial = await refund(merchantUid, { amount: 900, reason: "discount" });
     expect(partial.status, partial.text).toBe(200);
@@ -461,6 +461,24 @@ describe("refunds required", () => {
       checksum: 1_000,
     });
     expect((await admin("GET", "/refunds-required")).body.refunds_required).toEqual([]);
+  });
+
+  it("drops a payment refunded in Iamport's console from the list once sync sees it", async () => {
+    const order = await t.createOrder();
+    const forged = await t.pay(order.merchant_uid, 1_000, { webhook: false, status: "ready" });
+    await t.control("POST", `/payments/${forged.imp_uid}/deposit`);
+    await t.complete(forged.imp_uid, order.merchant_uid);
+    const listed = async () =>
+      (await admin("GET", "/refunds-required")).body.refunds_required.map(
+        (r: { imp_uid: string }) => r.imp_uid,
+      );
+    expect(await listed()).toEqual([forged.imp_uid]);
+
+    await t.control("POST", `/payments/${forged.imp_uid}/cancel`, { reason: "console" });
+    const sync = await admin("POST", `/orders/${order.merchant_uid}/sync`);
+    expect(sync.status, sync.text).toBe(200);
+    expect(await listed()).toEqual([]);
+    expect(cancels).toEqual([]);
   });
 
   it("refuses an imp_uid that was never seen for the order", async () => {

@@ -73,24 +73,25 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
       return c.html(mobileResultPage("error"), 400);
     }
     let outcome: string;
-    if (query.imp_uid === undefined) {
-      // No payment was made (the shopper closed the window): report the order as it stands.
-      const [row] = await options.db.drizzle
-        .select()
-        .from(orders)
-        .where(eq(orders.merchantUid, query.merchant_uid));
-      outcome = row ? completeStatusOf(row) : "error";
-    } else {
-      try {
-        const result = await verifyPayment(deps(c.var.log), {
-          source: "mobile",
-          impUid: query.imp_uid,
-          merchantUid: query.merchant_uid,
-        });
-        outcome = result.status;
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        outcome = "error";
+    try {
+      // Without imp_uid (the V1 guide's own redirect example carries only merchant_uid), the
+      // order's latest payment is found through Iamport and verified the same way.
+      const result = await verifyPayment(deps(c.var.log), {
+        source: "mobile",
+        merchantUid: query.merchant_uid,
+        ...(query.imp_uid === undefined ? {} : { impUid: query.imp_uid }),
+      });
+      outcome = result.status;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      outcome = "error";
+      if (query.imp_uid === undefined && error.code === "payment_not_found") {
+        // No payment was made (the shopper closed the window): report the order as it stands.
+        const [row] = await options.db.drizzle
+          .select()
+          .from(orders)
+          .where(eq(orders.merchantUid, query.merchant_uid));
+        if (row) outcome = completeStatusOf(row);
       }
     }
 
