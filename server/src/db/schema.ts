@@ -16,7 +16,15 @@ import {
   timestamp,
 } from "drizzle-orm/pg-core";
 
-export const orderStatuses = ["pending", "ready", "paid", "failed", "cancelled", "forged"] as const;
+export const orderStatuses = [
+  "pending",
+  "ready",
+  "paid",
+  "failed",
+  "cancelled",
+  "forged",
+  "expired",
+] as const;
 
 export interface StoredItem {
   sku: string;
