@@ -10,6 +10,13 @@ import { AppError } from "../errors.js";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * A request still unanswered after this long died with its process (a refund's lease is 2
+ * minutes): the same request may run again. Safe even if the dead one reached Iamport: the
+ * refund's checksum then no longer matches and Iamport refuses it.
+ */
+const STALE_RUN_MS = 5 * 60 * 1000;
+
 export const IdempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 export function fingerprintOf(parts: unknown): string {
@@ -23,15 +30,19 @@ export type Claimed =
 /** Claims the key for this request, or says what the first request with it answered. */
 export async function claimKey(db: Db, key: string, fingerprint: string): Promise<Claimed> {
   const windowSecs = IDEMPOTENCY_WINDOW_MS / 1000;
-  // A key older than the window is free again: replace it in the same statement.
+  // A key older than the window is free again, and so is a run that died: take it over in the
+  // same statement.
   const claimed = await db.query(
     `insert into admin_idempotency_keys (key, fingerprint) values ($1::text, $2::text)
       on conflict (key) do update
         set fingerprint = excluded.fingerprint, created_at = now(),
           response_status = null, response_body = null
         where admin_idempotency_keys.created_at < now() - make_interval(secs => $3::double precision)
+          or (admin_idempotency_keys.response_status is null
+            and admin_idempotency_keys.fingerprint = excluded.fingerprint
+            and admin_idempotency_keys.created_at < now() - make_interval(secs => $4::double precision))
       returning key`,
-    [key, fingerprint, windowSecs],
+    [key, fingerprint, windowSecs, STALE_RUN_MS / 1000],
   );
   if (claimed.length === 1) {
     return {

@@ -4,11 +4,13 @@
 import {
   AdminOrderDetail,
   AdminOrderList,
+  AdminRefundRequest,
   AdminSyncResponse,
   ErrorBody,
   type IamportPayment,
 } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fingerprintOf } from "../admin/idempotency.js";
 import { createApp } from "../app.js";
 import { demoCatalog } from "../catalog.js";
 import { createIamportClient } from "../iamport-client.js";
@@ -319,6 +321,29 @@ describe("POST /admin/orders/:merchant_uid/refund", () => {
       422,
       "idempotency_key_reused",
     );
+  });
+
+  it("answers 409 while a request with the key runs, and lets it run again once that one died", async () => {
+    const { merchantUid } = await paidOrder();
+    const body = { amount: 2_000, reason: "retry after a crash" };
+    const fingerprint = fingerprintOf(["refund", merchantUid, AdminRefundRequest.parse(body)]);
+    const unfinished = (key: string, age: string) =>
+      t.server.db.query(
+        `insert into admin_idempotency_keys (key, fingerprint, created_at)
+          values ($1, $2, now() - $3::interval)`,
+        [key, fingerprint, age],
+      );
+    await unfinished("running", "10 seconds");
+    await unfinished("dead", "10 minutes");
+
+    expectError(
+      await refund(merchantUid, body, { "idempotency-key": "running" }),
+      409,
+      "refund_in_progress",
+    );
+    const retried = await refund(merchantUid, body, { "idempotency-key": "dead" });
+    expect(retried.status, retried.text).toBe(200);
+    expect(cancels).toHaveLength(1);
   });
 
   it("serialises two concurrent refunds of one order: one refunds, the other gets 409", async () => {
