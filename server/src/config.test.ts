@@ -73,4 +73,25 @@ describe("loadConfig", () => {
     expect(message).not.toContain("hunter2-secret");
     expect(message).not.toContain("\n");
   });
+
+  it("accepts test payments in sandbox mode, and with keys only when ACCEPT_TEST_PAYMENTS", () => {
+    const keys = { IMP_KEY: "key", IMP_SECRET: "secret" };
+    expect(loadConfig({}).acceptTestPayments).toBe(true);
+    expect(loadConfig(keys).acceptTestPayments).toBe(false);
+    expect(loadConfig({ ...keys, ACCEPT_TEST_PAYMENTS: "true" }).acceptTestPayments).toBe(true);
+  });
+
+  it("reads ALLOWED_PG as providers with an optional contract, and refuses anything else", () => {
+    expect(loadConfig({ ALLOWED_PG: "html5_inicis.MOI1234567, kcp" }).allowedPg).toEqual([
+      { provider: "html5_inicis", mid: "MOI1234567" },
+      { provider: "kcp" },
+    ]);
+    expect(loadConfig({}).allowedPg).toEqual([]);
+    expect(() => loadConfig({ ALLOWED_PG: "kcp, not a pg" })).toThrow(/ALLOWED_PG/);
+  });
+
+  it("caps the reconcile backoff at an hour unless RECONCILE_MAX_BACKOFF_MS says otherwise", () => {
+    expect(loadConfig({}).reconcileMaxBackoffMs).toBe(3_600_000);
+    expect(loadConfig({ RECONCILE_MAX_BACKOFF_MS: "600000" }).reconcileMaxBackoffMs).toBe(600_000);
+  });
 });

@@ -14,9 +14,9 @@
 import type { Db, RawRow } from "./db/open.js";
 import { rowMapper } from "./db/rows.js";
 import { type OrderRow, orders } from "./db/schema.js";
+import type { Hooks } from "./hooks.js";
 import type { Logger } from "./logger.js";
 import { toOrderView } from "./order-view.js";
-import type { Hooks } from "./verify.js";
 
 export type HookName = keyof Hooks;
 

@@ -35,13 +35,14 @@ beforeEach(() => {
   sandbox.reset();
 });
 
-const client = (secret = "the-secret-value") =>
+// A timeout no loaded machine reaches by slowness alone; the hang test sets its own.
+const client = (secret = "the-secret-value", timeoutMs = 60_000) =>
   createIamportClient({
     baseUrl,
     key: "key",
     secret,
     now: () => clock,
-    timeoutMs: 300,
+    timeoutMs,
     retryDelayMs: 10,
   });
 
@@ -121,7 +122,7 @@ describe("errors", () => {
 
   it("retries a read once on a 5xx, then reports Iamport unavailable", async () => {
     const impUid = await makePayment();
-    const iamport = client();
+    const iamport = client(undefined, 300);
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -141,7 +142,7 @@ describe("errors", () => {
 
   it("never retries a cancel", async () => {
     const impUid = await makePayment();
-    const iamport = client();
+    const iamport = client(undefined, 300);
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -157,7 +158,7 @@ describe("errors", () => {
 
   it("gives up on a hanging Iamport at its timeout", async () => {
     const impUid = await makePayment();
-    const iamport = client();
+    const iamport = client(undefined, 300);
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -177,5 +178,51 @@ describe("prepare", () => {
   it("registers an amount Iamport then reports back", async () => {
     const prepared = await client().preparePayment({ merchant_uid: "prep-1", amount: 64_900 });
     expect(prepared).toMatchObject({ merchant_uid: "prep-1", amount: 64_900 });
+  });
+});
+
+describe("payment look-ups", () => {
+  it("ask for test-channel payments with include_sandbox=true only when told to", async () => {
+    const impUid = await makePayment();
+    const urls: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      urls.push(String(input));
+      return fetch(input, init);
+    };
+    const options = { baseUrl, key: "key", secret: "the-secret-value", fetch: recording };
+    await createIamportClient(options).getPayment(impUid);
+    await createIamportClient({ ...options, includeSandbox: true }).getPayment(impUid);
+    await createIamportClient({ ...options, includeSandbox: true }).findPayment!(
+      "m-1",
+      "paid",
+    ).catch((error) => expect(error).toBeInstanceOf(PaymentNotFoundError));
+
+    const lookups = urls.filter((url) => !url.endsWith("/users/getToken"));
+    expect(lookups.map((url) => new URL(url).search)).toEqual([
+      "",
+      "?include_sandbox=true",
+      "?include_sandbox=true",
+    ]);
+  });
+
+  it("find an order's payment in a given status, or its latest, and say when there is none", async () => {
+    const merchantUid = `m-${Math.random()}`;
+    const pay = (status: string) =>
+      fetch(`${baseUrl}/control/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ merchant_uid: merchantUid, amount: 1000, status }),
+      }).then((r) => r.json() as Promise<{ imp_uid: string }>);
+    const paid = await pay("paid");
+    const failed = await pay("failed");
+    const iamport = client();
+
+    expect((await iamport.findPayment!(merchantUid)).imp_uid).toBe(failed.imp_uid);
+    expect((await iamport.findPayment!(merchantUid, "paid", "-started")).imp_uid).toBe(
+      paid.imp_uid,
+    );
+    await expect(iamport.findPayment!(merchantUid, "ready")).rejects.toBeInstanceOf(
+      PaymentNotFoundError,
+    );
   });
 });

@@ -14,7 +14,9 @@ let t: TestServer;
 const isPostgres = () => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // A generous Iamport timeout: hundreds of concurrent calls on a loaded 2-core machine must
+  // not read as an outage (the outage tests use clients and faults of their own).
+  t = await startTestServer({}, { iamportTimeoutMs: 120_000 });
 });
 afterAll(async () => {
   await t?.close();
@@ -391,7 +393,7 @@ describe("completion and webhook racing", () => {
     const answers = await Promise.all(calls);
 
     expect(answers).toHaveLength(320);
-    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.text)).toEqual([]);
     const paid = hooks("onPaid").map((call) => call.event.order.merchant_uid);
     expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
     const transitions = t.logs.filter((entry) => entry.message === "order updated");

@@ -28,17 +28,11 @@ import {
   isKnownPaymentStatus,
   type OrderView,
 } from "@iamport-pay/shared";
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
-import type { Db, Drizzle } from "./db/open.js";
-import {
-  type OrderRow,
-  orders,
-  paymentClaims,
-  paymentEvents,
-  type StoredVbank,
-} from "./db/schema.js";
+import type { Db } from "./db/open.js";
+import type { OrderRow, StoredVbank } from "./db/schema.js";
 import { AppError } from "./errors.js";
-import { deliverHook, type HookName, leaseSecs, owedCte, owedHook } from "./hook-outbox.js";
+import { deliverHook, type HookName, leaseSecs, owedHook } from "./hook-outbox.js";
+import type { Hooks, VerifySource } from "./hooks.js";
 import {
   type IamportClient,
   IamportError,
@@ -46,50 +40,29 @@ import {
   PaymentNotFoundError,
 } from "./iamport-client.js";
 import type { Logger } from "./logger.js";
-import { applyTransition, selectOrder, type TransitionTarget } from "./order-statements.js";
+import {
+  applyTransition,
+  claimForgery,
+  claimPayment,
+  type Executor,
+  insertEvent,
+  insertRefundRequired,
+  markForged,
+  recordRefundedDuplicate,
+  refundIsRequired,
+  selectOrder,
+  type TransitionTarget,
+  unclaimPayment,
+  type VerifyCall,
+} from "./order-statements.js";
 import { completeStatusOf, toOrderView } from "./order-view.js";
 
-/** Who asked: `admin` is an operator's tool re-reading a payment after its own cancel. */
-export type VerifySource = "client" | "webhook" | "mobile" | "reconcile" | "admin";
-
-export interface HookEvent {
-  order: OrderView;
-  payment: IamportPayment;
-  source: VerifySource;
-}
-
-/** What onRefundRequired is told: a payment we must refund but cannot alone. */
-export interface RefundRequiredEvent extends HookEvent {
-  /** Why it must go back: it did not match its order, or the order was already paid. */
-  kind: "forgery" | "duplicate";
-  /** What is left to refund, in minor units (null when the currency is not one we convert). */
-  amount: number | null;
-  currency: string;
-}
-
-/**
- * Called after the transaction commits, once per transition; at least once across crashes (the
- * outbox, hook-outbox.ts). A throwing hook is logged only.
- */
-export interface Hooks {
-  onPaid?(event: HookEvent): unknown;
-  onVbankIssued?(event: HookEvent): unknown;
-  /**
-   * Once per refund that grows `order.cancel_amount` (the amount refunded so far): a partial
-   * refund leaves the order `paid`, a full one makes it `cancelled`.
-   */
-  onCancelled?(event: HookEvent): unknown;
-  /** The payment did not match its order; `cancelled` says whether we cancelled it. */
-  onForgery?(event: HookEvent & { cancelled: boolean }): unknown;
-  /** A second payment for an already paid order; it was refunded. */
-  onDuplicate?(event: HookEvent): unknown;
-  /**
-   * A forged or duplicate payment that Iamport cannot refund without the shopper's bank account
-   * (a deposited virtual account): stored in refunds_required; refund it with the account
-   * details, then mark it resolved.
-   */
-  onRefundRequired?(event: RefundRequiredEvent): unknown;
-}
+export type {
+  HookEvent,
+  Hooks,
+  RefundRequiredEvent,
+  VerifySource,
+} from "./hooks.js";
 
 /** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`). */
 export interface PgChannel {
@@ -129,6 +102,7 @@ export interface VerifyResult {
 /** What payment_events.decision records for a verify call. */
 type Decision =
   | TransitionTarget
+  | "partially_refunded"
   | "no_change"
   | "payment_not_found"
   | "iamport_unavailable"
@@ -430,7 +404,7 @@ async function refundDuplicate(
     await requireRefund(deps, input, payment, "duplicate", "a virtual account deposit");
     return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
   }
-  const won = await claim(deps.db.drizzle, payment, "duplicate");
+  const won = await claimPayment(deps.db.drizzle, payment, "duplicate");
   if (won) {
     try {
       await deps.iamport.cancelPayment({
@@ -444,11 +418,16 @@ async function refundDuplicate(
         return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
       }
       // Let a later call (or Iamport's retry) try the refund again.
-      await unclaim(deps.db.drizzle, payment, "duplicate");
+      await unclaimPayment(deps.db.drizzle, payment, "duplicate");
       const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
       throw await iamportFailure(deps, input, error, record);
     }
-    const outboxId = await recordRefundedDuplicate(deps, input, payment);
+    const outboxId = await recordRefundedDuplicate(deps.db, {
+      payment,
+      call: callOf(input),
+      hook: owedHook(deps, "onDuplicate"),
+      leaseSecs: leaseSecs(deps),
+    });
     deps.log("warn", "duplicate payment refunded", {
       merchant_uid: order.merchantUid,
       imp_uid: payment.imp_uid,
@@ -459,7 +438,7 @@ async function refundDuplicate(
       payment,
       source: input.source,
     });
-  } else if (await refundIsRequired(deps.db, payment)) {
+  } else if (await refundIsRequired(deps.db, payment.imp_uid)) {
     return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
   }
   return { status: "duplicate", message: messages.duplicate, order: toOrderView(order) };
@@ -478,35 +457,12 @@ async function handleForgery(
   // payment that follows; a later `paid` read of the same payment marks it then.
   const moved = payment.status === "paid";
   const marked = moved
-    ? await db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(orders)
-          .set({
-            status: "forged",
-            impUid: payment.imp_uid,
-            payMethod: payment.pay_method ?? null,
-            payment,
-            reason: mismatchReasons[mismatch],
-            updatedAt: new Date(),
-          })
-          .where(
-            and(
-              eq(orders.merchantUid, order.merchantUid),
-              inArray(orders.status, ["pending", "failed", "ready"]),
-              or(
-                isNull(orders.impUid),
-                eq(orders.impUid, payment.imp_uid),
-                inArray(orders.status, ["pending", "failed"]),
-              ),
-            ),
-          )
-          .returning();
-        await recordEvent(tx, input, {
-          payment,
-          decision: row ? "forged" : "forgery_again",
-          detail: mismatch,
-        });
-        return row;
+    ? await markForged(deps.db, {
+        merchantUid: order.merchantUid,
+        payment,
+        reason: mismatchReasons[mismatch],
+        call: callOf(input),
+        detail: mismatch,
       })
     : undefined;
   if (!moved) {
@@ -517,7 +473,11 @@ async function handleForgery(
   const refundable = moved && payment.cancel_amount < payment.amount;
   if (deps.cancelForged && refundable && needsRefundAccount(payment)) {
     await requireRefund(deps, input, payment, "forgery", "a virtual account deposit");
-  } else if (deps.cancelForged && refundable && (await claim(db, payment, "forgery_cancel"))) {
+  } else if (
+    deps.cancelForged &&
+    refundable &&
+    (await claimPayment(db, payment, "forgery_cancel"))
+  ) {
     try {
       await deps.iamport.cancelPayment({
         imp_uid: payment.imp_uid,
@@ -531,7 +491,7 @@ async function handleForgery(
         await requireRefund(deps, input, payment, "forgery", (error as Error).message);
       } else {
         // The verdict stands; the next call for this payment retries the cancel.
-        await unclaim(db, payment, "forgery_cancel");
+        await unclaimPayment(db, payment, "forgery_cancel");
         deps.log("error", "could not cancel a forged payment", {
           imp_uid: payment.imp_uid,
           error: (error as Error).message,
@@ -546,7 +506,15 @@ async function handleForgery(
   }
 
   const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
-  const forgery = moved ? await claimForgery(deps, input, payment, cancelled) : undefined;
+  const forgery = moved
+    ? await claimForgery(deps.db, {
+        payment,
+        cancelled,
+        call: callOf(input),
+        hook: owedHook(deps, "onForgery"),
+        leaseSecs: leaseSecs(deps),
+      })
+    : undefined;
   if (forgery) {
     deps.log("warn", "forged payment", {
       source: input.source,
@@ -588,95 +556,6 @@ const hookFor: Partial<Record<TransitionTarget, "onPaid" | "onVbankIssued" | "on
   cancelled: "onCancelled",
 };
 
-type ClaimKind = "forgery_cancel" | "duplicate";
-
-// The statements below owe their hook in the statement that makes it owed (hook-outbox.ts).
-const forgeryClaimSql = `with claimed as (
-    insert into payment_claims (imp_uid, kind, merchant_uid) values ($1::text, 'forgery', $2::text)
-    on conflict do nothing returning merchant_uid
-  ), ${owedCte("claimed c join orders o on o.merchant_uid = c.merchant_uid", {
-    hook: "$3",
-    payment: "$4",
-    source: "$5",
-    lease: "$6",
-    cancelled: "$7",
-  })}
-  select (select id from owed) as outbox_id from claimed`;
-
-/** The onForgery claim, true for exactly one caller per payment, with its owed hook. */
-async function claimForgery(
-  deps: VerifyDeps,
-  input: VerifyInput,
-  payment: IamportPayment,
-  cancelled: boolean,
-): Promise<{ outboxId: unknown } | undefined> {
-  const [row] = await deps.db.query(forgeryClaimSql, [
-    payment.imp_uid,
-    payment.merchant_uid,
-    owedHook(deps, "onForgery"),
-    JSON.stringify(payment),
-    input.source,
-    leaseSecs(deps),
-    cancelled,
-  ]);
-  return row === undefined ? undefined : { outboxId: row.outbox_id ?? null };
-}
-
-const duplicateRefundedSql = `with event as (
-    insert into payment_events
-      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
-    values ($1::text, $2::text, $3::text, $4::text, $5::text, 'duplicate_refunded', $6::jsonb)
-  ), ${owedCte("orders o", {
-    hook: "$7",
-    payment: "$6",
-    source: "$1",
-    lease: "$8",
-    where: "o.merchant_uid = $4::text",
-  })}
-  select (select id from owed) as outbox_id`;
-
-/** Records a refunded duplicate and, in the same statement, owes its onDuplicate hook. */
-async function recordRefundedDuplicate(
-  deps: VerifyDeps,
-  input: VerifyInput,
-  payment: IamportPayment,
-): Promise<unknown> {
-  const [row] = await deps.db.query(duplicateRefundedSql, [
-    input.source,
-    payment.imp_uid,
-    input.merchantUid ?? null,
-    payment.merchant_uid,
-    payment.status,
-    JSON.stringify(payment),
-    owedHook(deps, "onDuplicate"),
-    leaseSecs(deps),
-  ]);
-  return row?.outbox_id ?? null;
-}
-
-// Stored once per payment (its primary key), with the payment_events row that shows it in the
-// order's history and the onRefundRequired hook it owes, in one statement.
-const refundRequiredSql = `with required as (
-    insert into refunds_required (imp_uid, merchant_uid, kind, amount, currency, reason, payment)
-    values ($1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::jsonb)
-    on conflict do nothing
-    returning merchant_uid, kind, amount, currency
-  ), event as (
-    insert into payment_events
-      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail,
-        payment)
-    select $8::text, $1::text, $9::text, $2::text, $10::text, 'refund_required', $3::text,
-      $7::jsonb
-    from required
-  ), ${owedCte("required r join orders o on o.merchant_uid = r.merchant_uid", {
-    hook: "$11",
-    payment: "$7",
-    source: "$8",
-    lease: "$12",
-    extra: "jsonb_build_object('kind', r.kind, 'amount', r.amount, 'currency', r.currency)",
-  })}
-  select (select id from owed) as outbox_id from required`;
-
 /**
  * A payment we must refund but cannot without the shopper's bank account: stored in
  * refunds_required (once), shown in the order's events, and onRefundRequired owed and called.
@@ -690,21 +569,16 @@ async function requireRefund(
   reason: string,
 ): Promise<void> {
   const amount = paymentMinor(payment.amount - payment.cancel_amount, payment.currency);
-  const [row] = await deps.db.query(refundRequiredSql, [
-    payment.imp_uid,
-    payment.merchant_uid,
+  const stored = await insertRefundRequired(deps.db, {
+    payment,
     kind,
     amount,
-    payment.currency,
     reason,
-    JSON.stringify(payment),
-    input.source,
-    input.merchantUid ?? null,
-    payment.status,
-    owedHook(deps, "onRefundRequired"),
-    leaseSecs(deps),
-  ]);
-  if (row === undefined) return;
+    call: callOf(input),
+    hook: owedHook(deps, "onRefundRequired"),
+    leaseSecs: leaseSecs(deps),
+  });
+  if (stored === undefined) return;
   deps.log("warn", "payment must be refunded to the shopper's account", {
     kind,
     merchant_uid: payment.merchant_uid,
@@ -712,7 +586,7 @@ async function requireRefund(
   });
   const order = await selectOrder(deps.db, payment.merchant_uid);
   if (order === undefined) return;
-  await deliverHook(deps, row.outbox_id ?? null, "onRefundRequired", {
+  await deliverHook(deps, stored.outboxId, "onRefundRequired", {
     order: toOrderView(order),
     payment,
     source: input.source,
@@ -722,28 +596,11 @@ async function requireRefund(
   });
 }
 
-async function refundIsRequired(db: Db, payment: IamportPayment): Promise<boolean> {
-  const rows = await db.query("select 1 from refunds_required where imp_uid = $1::text", [
-    payment.imp_uid,
-  ]);
-  return rows.length > 0;
-}
-
-/** True for exactly one caller per payment and kind, across processes. */
-async function claim(db: Drizzle, payment: IamportPayment, kind: ClaimKind): Promise<boolean> {
-  const rows = await db
-    .insert(paymentClaims)
-    .values({ impUid: payment.imp_uid, kind, merchantUid: payment.merchant_uid })
-    .onConflictDoNothing()
-    .returning({ impUid: paymentClaims.impUid });
-  return rows.length === 1;
-}
-
-async function unclaim(db: Drizzle, payment: IamportPayment, kind: ClaimKind): Promise<void> {
-  await db
-    .delete(paymentClaims)
-    .where(and(eq(paymentClaims.impUid, payment.imp_uid), eq(paymentClaims.kind, kind)));
-}
+const callOf = (input: VerifyInput): VerifyCall => ({
+  source: input.source,
+  impUid: input.impUid,
+  namedMerchantUid: input.merchantUid ?? null,
+});
 
 interface EventFields {
   payment?: IamportPayment;
@@ -751,18 +608,6 @@ interface EventFields {
   detail?: string;
 }
 
-type Executor = Pick<Drizzle, "insert">;
-
-async function recordEvent(db: Executor, input: VerifyInput, fields: EventFields): Promise<void> {
-  await db.insert(paymentEvents).values({
-    source: input.source,
-    // A look-up by merchant_uid that found nothing has no imp_uid to record.
-    impUid: fields.payment?.imp_uid ?? input.impUid ?? "",
-    namedMerchantUid: input.merchantUid ?? null,
-    merchantUid: fields.payment?.merchant_uid ?? null,
-    iamportStatus: fields.payment?.status ?? null,
-    decision: fields.decision,
-    detail: fields.detail ?? null,
-    payment: fields.payment ?? null,
-  });
+function recordEvent(db: Executor, input: VerifyInput, fields: EventFields): Promise<void> {
+  return insertEvent(db, callOf(input), fields);
 }

@@ -104,7 +104,7 @@ describe("reconciliation", () => {
     // Every unsettled order is an hour old: due for reconciliation, under a one-minute grace that
     // is also the lease a reconciler holds on what it claimed.
     await rig.server.db.drizzle.execute(
-      "update orders set created_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where status in ('pending', 'ready')",
+      "update orders set created_at = now() - interval '1 hour', updated_at = now() - interval '1 hour', next_check_at = now() - interval '1 hour' where status in ('pending', 'ready', 'failed')",
     );
     const reconcilers = await Promise.all(
       [0, 1, 2].map(async (i) => ({
@@ -118,7 +118,7 @@ describe("reconciliation", () => {
       })),
     );
     const candidates = await rig.server.db.drizzle.execute(
-      "select count(*)::int as n from orders where status in ('pending', 'ready')",
+      "select count(*)::int as n from orders where status in ('pending', 'ready', 'failed')",
     );
     const findCalls = () =>
       rig.iamport
@@ -127,6 +127,8 @@ describe("reconciliation", () => {
           (a.body as { path: string }[]).filter((c) => c.path.startsWith("/payments/find/")),
         );
     const findsBefore = (await findCalls()).length;
+    // A pending order whose latest payment is not paid costs a second look-up (`/paid`); none
+    // of these has one.
     const summaries = await Promise.all(
       reconcilers.map((r) => reconcileOnce(r, { graceMs: 60_000, batchSize: 6 })),
     );
@@ -191,7 +193,8 @@ describe("reconciliation", () => {
       await other.close();
     }
     await rig.server.reconcile();
-  });
+    // Starting a second server and waiting for its rounds: a generous bound for a loaded machine.
+  }, 180_000);
 });
 
 /** postgres.js answers an array of rows, PGlite an object with `rows`. */
@@ -200,7 +203,7 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2_000; i++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
