@@ -255,9 +255,9 @@ describe("POST /admin/orders/:merchant_uid/refund", () => {
     ]);
 
     const { events, payments } = await detail(merchantUid);
-    // The partial refund keeps the order paid (a paid → paid transition), the rest cancels it.
+    // The partial refund keeps the order paid, the rest cancels it.
     expect(events.filter((e) => e.source === "admin").map((e) => e.decision)).toEqual([
-      "paid",
+      "partially_refunded",
       "cancelled",
     ]);
     expect(payments).toEqual([
