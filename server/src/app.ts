@@ -62,7 +62,7 @@ export interface CreateAppOptions {
   /** ADMIN_TOKEN: mounts the admin API and console at /admin (absent: no /admin at all). */
   admin?: {
     token: string;
-    onRefunded?(refund: { merchantUid: string; amount: number; currency: string }): void;
+    countRefund?(outcome: "ok" | "failed"): void;
   };
 }
 

@@ -20,7 +20,8 @@ beforeAll(async () => {
     { log: silentLogger },
   );
   browser = await launchChromium();
-});
+  // Starting PGlite and Chromium on a busy machine: a generous bound, not a speed target.
+}, 300_000);
 afterEach(async () => {
   await context?.close();
   context = undefined;
@@ -28,7 +29,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-});
+}, 120_000);
 
 async function json(method: string, path: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {
@@ -92,7 +93,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   );
 }
 
-describe("the admin console in Chromium", { timeout: 120_000 }, () => {
+describe("the admin console in Chromium", { timeout: 300_000 }, () => {
   it("signs in with the keyboard, keeps the token in sessionStorage only, and refuses a wrong one", async () => {
     const page = await openConsole();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("token");

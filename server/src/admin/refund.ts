@@ -35,8 +35,8 @@ export interface RefundDeps {
   verify: VerifyDeps;
   /** How long a refund may hold its order (default 2 minutes: several Iamport calls' timeouts). */
   leaseMs?: number;
-  /** Called after each refund Iamport made (metrics). */
-  onRefunded?(refund: { merchantUid: string; amount: number; currency: string }): void;
+  /** Counts each cancel asked of Iamport: `ok` once it confirmed, `failed` otherwise (metrics). */
+  countRefund?(outcome: "ok" | "failed"): void;
 }
 
 export const DEFAULT_REFUND_LEASE_MS = 120_000;
@@ -101,6 +101,7 @@ export async function refundOrder(
         ...(request.refund_account ? { refund_account: request.refund_account } : {}),
       });
     } catch (error) {
+      deps.countRefund?.("failed");
       const message = error instanceof Error ? error.message : String(error);
       log("warn", "admin refund failed", {
         merchant_uid: merchantUid,
@@ -131,7 +132,7 @@ export async function refundOrder(
       amount,
       currency: target.currency,
     });
-    deps.onRefunded?.({ merchantUid, amount, currency: target.currency });
+    deps.countRefund?.("ok");
     if (amount === target.refundable) {
       await resolveRefundRequired(
         db,

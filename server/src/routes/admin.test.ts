@@ -446,6 +446,40 @@ describe("POST /admin/orders/:merchant_uid/refund", () => {
   });
 });
 
+describe("counting refunds", () => {
+  it("counts each cancel asked of Iamport as ok or failed", async () => {
+    const counted: string[] = [];
+    const app = createApp({
+      db: t.server.db,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+      }),
+      catalog: demoCatalog,
+      impCode: "imp00000000",
+      sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      refuseSandboxPayments: false,
+      log: () => {},
+      admin: { token: TOKEN, countRefund: (outcome) => counted.push(outcome) },
+    });
+    const { merchantUid } = await paidOrder();
+    const refundHere = (body: unknown) =>
+      app.request(`/admin/orders/${merchantUid}/refund`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    expect((await refundHere({ amount: 1_000, reason: "x" })).status).toBe(200);
+    expect((await refundHere({ amount: CHAIR, reason: "too much" })).status).toBe(409);
+    await t.control("POST", "/faults", { target: "cancel", mode: "error", count: 1 });
+    expect((await refundHere({ amount: 1_000, reason: "x" })).status).toBe(503);
+
+    expect(counted).toEqual(["ok", "failed"]);
+  });
+});
+
 describe("refunds required", () => {
   it("lists a forged virtual-account deposit we could not refund, and refunds it by imp_uid", async () => {
     const order = await t.createOrder();

@@ -32,8 +32,8 @@ export interface AdminRoutesOptions {
   log: Logger;
   /** How long a refund may hold its order (default 2 minutes). */
   refundLeaseMs?: number;
-  /** Told about each refund Iamport made (metrics). */
-  onRefunded?(refund: { merchantUid: string; amount: number; currency: string }): void;
+  /** Counts each cancel asked of Iamport: `ok` or `failed` (metrics). */
+  countRefund?(outcome: "ok" | "failed"): void;
   /** Where the console's files live (default admin-console/ beside this package's src). */
   consoleDir?: URL;
 }
@@ -91,7 +91,7 @@ export function adminRoutes(options: AdminRoutesOptions): Hono {
         {
           verify: options.verify,
           ...(options.refundLeaseMs !== undefined ? { leaseMs: options.refundLeaseMs } : {}),
-          ...(options.onRefunded ? { onRefunded: options.onRefunded } : {}),
+          ...(options.countRefund ? { countRefund: options.countRefund } : {}),
         },
         merchantUid,
         request,
