@@ -15,11 +15,15 @@ import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
+import { type Metrics, noMetrics } from "./metrics.js";
+import { realTimer, requestTimeout, type ScheduleTimer } from "./request-timeout.js";
 import { adminRoutes } from "./routes/admin.js";
 import { demoRoutes } from "./routes/demo.js";
+import { mobileResultStyle } from "./routes/mobile-page.js";
 import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
 import { widgetFileRoutes } from "./routes/widget-files.js";
+import { cspHash, demoPageHeaders, noSniff, resultPageHeaders } from "./security-headers.js";
 import type { Hooks, PgChannel } from "./verify.js";
 
 export interface CreateAppOptions {
@@ -59,6 +63,14 @@ export interface CreateAppOptions {
   allowedPg?: readonly PgChannel[];
   /** Request bodies larger than this are refused (default 64 KiB). */
   bodyLimitBytes?: number;
+  /** A request still running after this long is answered 504 (default 30 s; 0 = no limit). */
+  requestTimeoutMs?: number;
+  /** The timer behind requestTimeoutMs (tests pass one they fire themselves). */
+  scheduleTimer?: ScheduleTimer;
+  /** Counts verifications, Iamport calls, webhooks, refunds, answers (default: counts nothing). */
+  metrics?: Metrics;
+  /** Serves `GET /metrics` from this (Prometheus text), when given. */
+  metricsEndpoint?: { readonly contentType: string; render(): Promise<string> };
   /** ADMIN_TOKEN: mounts the admin API and console at /admin (absent: no /admin at all). */
   admin?: {
     token: string;
@@ -84,9 +96,11 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       ? [...options.allowedOrigins]
       : [publicOrigin ?? new URL(requestUrl).origin];
 
+  const metrics = options.metrics ?? noMetrics;
   const app = new Hono<Env>();
 
   app.use(requestId());
+  app.use(noSniff);
   app.use(async function requestLog(c, next) {
     const started = performance.now();
     const id = c.var.requestId;
@@ -94,15 +108,20 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       baseLog(level, message, { request_id: id, ...fields }),
     );
     await next();
+    const ms = performance.now() - started;
+    metrics.httpRequest(c.req.method, c.res.status, ms / 1000);
     baseLog(c.res.status >= 500 ? "error" : "info", "request", {
       request_id: id,
       method: c.req.method,
       // The path only: query strings may carry payment ids a shopper would rather keep private.
       path: c.req.path,
       status: c.res.status,
-      ms: Math.round(performance.now() - started),
+      ms: Math.round(ms),
     });
   });
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  if (requestTimeoutMs > 0)
+    app.use(requestTimeout(requestTimeoutMs, options.scheduleTimer ?? realTimer));
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes ?? 64 * 1024,
@@ -147,7 +166,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     allowHeaders: ["content-type"],
     maxAge: 600,
   });
-  for (const path of ["/config", "/orders", "/orders/*", "/payments/*", "/healthz"])
+  for (const path of ["/config", "/orders", "/orders/*", "/payments/*", "/healthz", "/readyz"])
     app.use(path, api);
 
   app.get("/config", (c) => {
@@ -160,6 +179,49 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     };
     return c.json(body);
   });
+
+  if (options.metricsEndpoint) {
+    const endpoint = options.metricsEndpoint;
+    app.get("/metrics", async (c) =>
+      c.body(await endpoint.render(), 200, { "content-type": endpoint.contentType }),
+    );
+  }
+
+  // Readiness, for a load balancer: can this process serve a payment now? The database answers,
+  // and Iamport gives a token (the cached one while fresh, so a probe costs Iamport nothing most
+  // of the time). Liveness is /healthz: a process Iamport cannot reach is not broken.
+  app.get("/readyz", async (c) => {
+    const [database, iamport] = await Promise.all([
+      options.db.drizzle.execute(sql`select 1`).then(
+        () => "ok" as const,
+        () => "unavailable" as const,
+      ),
+      options.iamport.getToken().then(
+        () => "ok" as const,
+        () => "unavailable" as const,
+      ),
+    ]);
+    if (database === "ok" && iamport === "ok") return c.json({ status: "ok", database, iamport });
+    const down = [database !== "ok" && "the database", iamport !== "ok" && "Iamport"].filter(
+      Boolean,
+    );
+    return c.json(
+      {
+        status: "error",
+        code: "not_ready",
+        message: `Not ready: ${down.join(" and ")} cannot be reached`,
+        database,
+        iamport,
+      },
+      503,
+    );
+  });
+
+  app.post("/iamport-webhook", async (_c, next) => {
+    metrics.webhookReceived();
+    await next();
+  });
+  app.use("/payments/complete/mobile", resultPageHeaders(cspHash(mobileResultStyle)));
 
   app.get("/healthz", async (c) => {
     try {
@@ -196,6 +258,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
         ...(options.hooks ? { hooks: options.hooks } : {}),
         ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+        metrics,
       },
     }),
   );
@@ -203,6 +266,8 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     app.route(
       "/admin",
       adminRoutes({
+        // Refunds are counted as metrics' `admin` refunds unless the caller counts them itself.
+        countRefund: (outcome) => metrics.refund("admin", outcome),
         ...options.admin,
         log: baseLog,
         verify: {
@@ -211,15 +276,21 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
           cancelForged: options.cancelForged ?? true,
           refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
           log: baseLog,
+          ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
           ...(options.hooks ? { hooks: options.hooks } : {}),
           ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+          metrics,
         },
       }),
     );
   }
   app.route("/", widgetFileRoutes(options.widgetDir ?? defaultWidgetDir));
-  if (options.sandbox)
+  if (options.sandbox) {
+    const demoHeaders = demoPageHeaders([new URL(options.sdkUrl).origin]);
+    for (const path of ["/", "/demo/*", "/sandbox-console", "/sandbox-console/*"])
+      app.use(path, demoHeaders);
     app.route("/", demoRoutes({ db: options.db, catalog: options.catalog ?? [] }));
+  }
 
   return app;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
-  it("runs in sandbox mode with the defaults of design.md when nothing is set", () => {
+  it("runs in sandbox mode with the documented defaults when nothing is set", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8787,
@@ -40,6 +40,44 @@ describe("loadConfig", () => {
     });
   });
 
+  it.each(["memory://", "./data/pglite", "postgres://u@db:5432/shop"])(
+    "accepts any explicit DATABASE_URL with keys, %s included",
+    (url) => {
+      const config = loadConfig({
+        DATABASE_URL: url,
+        IMP_CODE: "imp00000001",
+        IMP_KEY: "key",
+        IMP_SECRET: "secret",
+      });
+      expect(config).toMatchObject({ databaseUrl: url, sandboxMode: false, checkKeys: true });
+    },
+  );
+
+  it("reads the operational variables", () => {
+    expect(
+      loadConfig({
+        LOG_LEVEL: "warn",
+        METRICS: "true",
+        METRICS_PORT: "9100",
+        IAMPORT_CHECK_KEYS: "false",
+        REQUEST_TIMEOUT_MS: "5000",
+      }),
+    ).toMatchObject({
+      logLevel: "warn",
+      metrics: true,
+      metricsPort: 9100,
+      checkKeys: false,
+      requestTimeoutMs: 5000,
+    });
+    expect(loadConfig({})).toMatchObject({
+      logLevel: "info",
+      metrics: false,
+      metricsPort: undefined,
+      checkKeys: true,
+      requestTimeoutMs: 30_000,
+    });
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ PORT: "", IMP_KEY: "", IMP_SECRET: "" }).sandboxMode).toBe(true);
   });
@@ -54,6 +92,12 @@ describe("loadConfig", () => {
     [{ ALLOWED_ORIGINS: "shop.example.com" }, "ALLOWED_ORIGINS"],
     [{ CANCEL_FORGED: "maybe" }, "CANCEL_FORGED"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ IMP_CODE: "imp00000001", IMP_KEY: "key", IMP_SECRET: "secret" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "memory://", IMP_KEY: "key", IMP_SECRET: "secret" }, "IMP_CODE"],
+    [{ METRICS_PORT: "9100" }, "METRICS_PORT"],
+    [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
+    [{ IAMPORT_CHECK_KEYS: "perhaps" }, "IAMPORT_CHECK_KEYS"],
+    [{ REQUEST_TIMEOUT_MS: "-1" }, "REQUEST_TIMEOUT_MS"],
   ])("refuses %o with one line naming %s", (env, name) => {
     expect(() => loadConfig(env)).toThrowError(
       new RegExp(`^Invalid configuration: .*${name}: [^\\n]+$`),

@@ -1,9 +1,11 @@
 /**
- * The server's configuration, parsed once from an environment object (design.md's table).
- * Pure: `main.ts` hands it `process.env`; tests hand it a literal.
+ * The server's configuration, parsed once from an environment object (every variable, with its
+ * default, is in `.env.example` and server/README.md). Pure: `main.ts` hands it `process.env`;
+ * tests hand it a literal.
  */
 import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { z } from "zod";
+import type { LogThreshold } from "./logger.js";
 
 const booleanString = (fallback: boolean) =>
   z
@@ -82,6 +84,11 @@ const EnvSchema = z.object({
       return channels;
     }),
   RECONCILE_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(3_600_000),
+  IAMPORT_CHECK_KEYS: booleanString(true),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  METRICS: booleanString(false),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   // Long enough that guessing is hopeless; a password manager or `openssl rand -hex 32` gives one.
   ADMIN_TOKEN: z
     .string()
@@ -123,6 +130,15 @@ export interface Config {
   allowedPg: AllowedPg[];
   /** The longest wait between two look-ups of an order Iamport has no payment for. */
   reconcileMaxBackoffMs: number;
+  /** With keys: ask Iamport for a token at start and refuse to start if it refuses the keys. */
+  checkKeys: boolean;
+  /** Lines below this level are not written. */
+  logLevel: LogThreshold;
+  /** Serve `GET /metrics` (Prometheus text), on `metricsPort` when set, else on the API port. */
+  metrics: boolean;
+  metricsPort: number | undefined;
+  /** A request still running after this long is answered 504 (0 = no limit). */
+  requestTimeoutMs: number;
   /** Enables /admin (API and console); undefined → no /admin routes at all. */
   adminToken: string | undefined;
 }
@@ -155,6 +171,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const missing = cleaned.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
     problems.push(`${missing}: set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)`);
   }
+  // With real keys, a missing choice is a mistake, not a wish for the sandbox's defaults: an
+  // embedded database nobody backs up, or the sandbox's placeholder merchant code in every widget.
+  if (cleaned.IMP_KEY !== undefined && cleaned.IMP_SECRET !== undefined) {
+    if (cleaned.DATABASE_URL === undefined) {
+      problems.push(
+        "DATABASE_URL: required with IMP_KEY/IMP_SECRET (postgres://…; memory:// or a directory for PGlite)",
+      );
+    }
+    if (cleaned.IMP_CODE === undefined) {
+      problems.push(
+        "IMP_CODE: required with IMP_KEY/IMP_SECRET (your merchant code, imp + 8 digits)",
+      );
+    }
+  }
+  if (cleaned.METRICS_PORT !== undefined && !["true", "1", "yes"].includes(cleaned.METRICS ?? "")) {
+    problems.push("METRICS_PORT: set it together with METRICS=true");
+  }
   if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
@@ -180,6 +213,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     acceptTestPayments: e.IMP_KEY === undefined || e.ACCEPT_TEST_PAYMENTS,
     allowedPg: e.ALLOWED_PG,
     reconcileMaxBackoffMs: e.RECONCILE_MAX_BACKOFF_MS,
+    checkKeys: e.IAMPORT_CHECK_KEYS,
+    logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
+    metricsPort: e.METRICS_PORT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     adminToken: e.ADMIN_TOKEN,
   };
 }

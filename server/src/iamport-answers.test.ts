@@ -26,6 +26,7 @@ beforeAll(async () => {
   keyed = await startTestServer(
     {
       RECONCILE_INTERVAL_MS: "0",
+      IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: `${t.url}/sandbox`,

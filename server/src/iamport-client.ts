@@ -24,6 +24,7 @@ import {
   TokenEnvelope,
 } from "@iamport-pay/shared";
 import type { z } from "zod";
+import { type Metrics, noMetrics } from "./metrics.js";
 
 /** Iamport answered, with an HTTP error or a non-zero `code`. */
 export class IamportError extends Error {
@@ -65,6 +66,9 @@ export interface IamportClientOptions {
   now?: () => number;
   /** Pause before the one retry of a GET (default 200 ms). */
   retryDelayMs?: number;
+  /** Each call's deadline (default `AbortSignal.timeout`); tests pass signals they abort. */
+  timeoutSignal?: (ms: number) => AbortSignal;
+  metrics?: Metrics;
   /**
    * Send `include_sandbox=true` on payment look-ups (ACCEPT_TEST_PAYMENTS): without it Iamport
    * leaves payments made on test channels out of the answers, as if they did not exist.
@@ -101,6 +105,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const retryDelayMs = options.retryDelayMs ?? 200;
+  const timeoutSignal = options.timeoutSignal ?? AbortSignal.timeout;
+  const metrics = options.metrics ?? noMetrics;
   // UNCONFIRMED: the OpenAPI document lists include_sandbox on GET /payments/{imp_uid} only; we
   // send it on the find routes too, where Iamport applies the same test-channel filter.
   const lookupQuery = (extra: Record<string, string> = {}) => {
@@ -114,13 +120,21 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   let inflight: Promise<string> | undefined;
 
   async function send(path: string, init: RequestInit): Promise<Response> {
+    const started = performance.now();
     try {
-      return await doFetch(`${baseUrl}${path}`, {
+      const response = await doFetch(`${baseUrl}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeoutSignal(timeoutMs),
       });
+      metrics.iamportCall(path, response.status, (performance.now() - started) / 1000);
+      return response;
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      metrics.iamportCall(
+        path,
+        timedOut ? "timeout" : "unreachable",
+        (performance.now() - started) / 1000,
+      );
       // The URL and method only: never the body (it may carry the secret).
       throw new IamportUnavailableError(
         timedOut
@@ -188,6 +202,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       body: JSON.stringify({ imp_key: options.key, imp_secret: options.secret }),
     });
     const issued = await parse(response, TokenEnvelope, path);
+    metrics.tokenRefresh();
     // Iamport's clock says how long the token lives; ours says when that is.
     const lifetimeMs = (issued.expired_at - issued.now) * 1000;
     token = { value: issued.access_token, renewAt: now() + lifetimeMs - RENEW_BEFORE_MS };

@@ -4,6 +4,19 @@
  */
 export type LogLevel = "info" | "warn" | "error";
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+/** `LOG_LEVEL`: the least severe level written (`debug` writes everything, `silent` nothing). */
+export type LogThreshold = "debug" | LogLevel | "silent";
+
+const severity: Record<LogThreshold, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
+/** Drops lines less severe than `threshold`. */
+export function atLevel(log: Logger, threshold: LogThreshold): Logger {
+  const least = severity[threshold];
+  if (least === 0) return log;
+  return (level, message, fields) => {
+    if (severity[level] >= least) log(level, message, fields);
+  };
+}
 
 export function createJsonLogger(write: (line: string) => void = writeStdout): Logger {
   return function log(level, message, fields) {

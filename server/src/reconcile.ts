@@ -153,6 +153,7 @@ export async function reconcileOnce(
     }
   }
   if (summary.checked > 0) deps.log("info", "reconcile round", { ...summary });
+  deps.metrics?.reconcileRound(summary);
   return summary;
 }
 

@@ -1,6 +1,7 @@
 /**
  * startServer: composes config, database, Iamport client (or the built-in sandbox) and the app,
- * and listens. Returns a handle whose `close()` stops accepting, lets in-flight requests finish,
+ * and listens. With keys it first asks Iamport for a token, and refuses to start on keys Iamport
+ * refuses. Returns a handle whose `close()` stops accepting, lets in-flight requests finish,
  * then closes the sandbox and the database.
  */
 import type { Server } from "node:http";
@@ -8,15 +9,23 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
 import type { Product } from "@iamport-pay/shared";
+import { count } from "drizzle-orm";
 import type { Hono } from "hono";
 import { createApp } from "./app.js";
 import { demoCatalog, loadCatalog } from "./catalog.js";
 import { type Config, DEFAULT_IAMPORT_API_URL } from "./config.js";
 import { type Db, openDb } from "./db/open.js";
-import { products } from "./db/schema.js";
-import { createIamportClient } from "./iamport-client.js";
-import { createJsonLogger, type Logger } from "./logger.js";
+import { hookOutbox, products } from "./db/schema.js";
+import { createIamportClient, type IamportClient, IamportError } from "./iamport-client.js";
+import { atLevel, createJsonLogger, type Logger } from "./logger.js";
+import {
+  createPrometheusMetrics,
+  type Metrics,
+  noMetrics,
+  type PrometheusMetrics,
+} from "./metrics.js";
 import { type ReconcileSummary, startReconciler } from "./reconcile.js";
+import type { ScheduleTimer } from "./request-timeout.js";
 import type { Hooks } from "./verify.js";
 
 export interface StartOptions {
@@ -37,6 +46,9 @@ export interface StartOptions {
   /** Overrides config.reconcileIntervalMs / reconcileGraceMs (tests). */
   reconcileIntervalMs?: number;
   reconcileGraceMs?: number;
+  /** Iamport call deadlines and the request timeout's timer (tests fire them by hand). */
+  timeoutSignal?: (ms: number) => AbortSignal;
+  scheduleTimer?: ScheduleTimer;
 }
 
 export interface RunningServer {
@@ -46,6 +58,8 @@ export interface RunningServer {
   sandbox?: Sandbox;
   db: Db;
   app: Hono;
+  /** Where `GET /metrics` is served, when METRICS=true (the API's URL unless METRICS_PORT). */
+  metricsUrl?: string;
   /** One reconciliation round now, after a sweep of owed hooks (reconcile.ts). */
   reconcile(): Promise<ReconcileSummary>;
   close(): Promise<void>;
@@ -55,10 +69,33 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const log = options.log ?? createJsonLogger();
+  const log = atLevel(options.log ?? createJsonLogger(), config.logLevel);
   const catalog: Product[] = config.catalogPath
     ? await loadCatalog(config.catalogPath)
     : demoCatalog;
+  // The outbox gauge reads the database at each scrape, which only happens once it is open.
+  const prometheus = config.metrics
+    ? createPrometheusMetrics({ outboxDepth: () => countOwedHooks(db) })
+    : undefined;
+  const metrics: Metrics = prometheus ?? noMetrics;
+  const clientOptions = {
+    key: config.impKey ?? sandboxDefaults.impKey,
+    secret: config.impSecret ?? sandboxDefaults.impSecret,
+    metrics,
+    includeSandbox: config.acceptTestPayments,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
+    ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
+  };
+  let keyedClient: IamportClient | undefined;
+  if (!config.sandboxMode) {
+    // Before anything else: a server with refused keys would answer every payment with 502.
+    keyedClient = createIamportClient({
+      ...clientOptions,
+      baseUrl: config.iamportApiUrl ?? DEFAULT_IAMPORT_API_URL,
+    });
+    if (config.checkKeys) await checkKeys(keyedClient, log);
+  }
   const db = await openDb(config.databaseUrl);
 
   let handler: Hono | undefined;
@@ -102,14 +139,7 @@ export async function startServer(
     );
   }
 
-  const iamport = createIamportClient({
-    baseUrl: iamportUrl,
-    key: config.impKey ?? sandboxDefaults.impKey,
-    secret: config.impSecret ?? sandboxDefaults.impSecret,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.iamportTimeoutMs ? { timeoutMs: options.iamportTimeoutMs } : {}),
-    includeSandbox: config.acceptTestPayments,
-  });
+  const iamport = keyedClient ?? createIamportClient({ ...clientOptions, baseUrl: iamportUrl });
   const refuseSandboxPayments =
     !config.acceptTestPayments && options.acceptSandboxPayments !== true;
   const app = createApp({
@@ -126,6 +156,10 @@ export async function startServer(
     allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
     log,
+    metrics,
+    requestTimeoutMs: config.requestTimeoutMs,
+    ...(options.scheduleTimer ? { scheduleTimer: options.scheduleTimer } : {}),
+    ...(prometheus && config.metricsPort === undefined ? { metricsEndpoint: prometheus } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     ...(sandbox ? { sandbox } : {}),
@@ -141,6 +175,7 @@ export async function startServer(
       ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
       log,
+      metrics,
       ...(options.hooks ? { hooks: options.hooks } : {}),
     },
     {
@@ -149,10 +184,27 @@ export async function startServer(
       maxBackoffMs: config.reconcileMaxBackoffMs,
     },
   );
+  const metricsServer =
+    prometheus && config.metricsPort !== undefined
+      ? await serveMetrics(prometheus, config.metricsPort, config.host).catch(async (error) => {
+          await reconciler.stop();
+          server.close();
+          server.closeAllConnections();
+          await sandbox?.close();
+          await db.close();
+          throw error;
+        })
+      : undefined;
+  const metricsUrl = prometheus
+    ? metricsServer
+      ? `http://${host.includes(":") ? `[${host}]` : host}:${(metricsServer.address() as AddressInfo).port}/metrics`
+      : `${url}/metrics`
+    : undefined;
   log("info", "listening", {
     url,
     database: db.kind,
     iamport: config.sandboxMode ? "sandbox" : iamportUrl,
+    ...(metricsUrl ? { metrics: metricsUrl } : {}),
   });
 
   let closing: Promise<void> | undefined;
@@ -165,6 +217,10 @@ export async function startServer(
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         force.unref();
       });
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
       await reconciler.stop();
       await sandbox?.close();
       await db.close();
@@ -178,8 +234,62 @@ export async function startServer(
     app: handler,
     reconcile: reconciler.runNow,
     close,
+    ...(metricsUrl ? { metricsUrl } : {}),
     ...(sandbox ? { sandbox } : {}),
   };
+}
+
+/**
+ * One token request. Keys Iamport refuses stop the start with one line; an Iamport that cannot be
+ * reached does not (it may be a passing outage): the server starts, and /readyz reports it.
+ */
+async function checkKeys(iamport: IamportClient, log: Logger): Promise<void> {
+  try {
+    await iamport.getToken();
+  } catch (error) {
+    if (error instanceof IamportError) {
+      throw new Error(
+        `Iamport refused IMP_KEY/IMP_SECRET (HTTP ${error.httpStatus}): check the REST API keys in Iamport's console (IAMPORT_CHECK_KEYS=false skips this check)`,
+      );
+    }
+    log("warn", "could not reach Iamport to check the keys; starting anyway", {
+      error: (error as Error).message,
+    });
+  }
+}
+
+/** METRICS_PORT: `GET /metrics` alone on a port of its own, kept off the public listener. */
+async function serveMetrics(
+  prometheus: PrometheusMetrics,
+  port: number,
+  hostname: string,
+): Promise<Server> {
+  const server = serve({
+    fetch: async (request) =>
+      new URL(request.url).pathname === "/metrics" && request.method === "GET"
+        ? new Response(await prometheus.render(), {
+            headers: {
+              "content-type": prometheus.contentType,
+              "x-content-type-options": "nosniff",
+            },
+          })
+        : Response.json(
+            { status: "error", code: "not_found", message: "No such route" },
+            { status: 404, headers: { "x-content-type-options": "nosniff" } },
+          ),
+    port,
+    hostname,
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  return server;
+}
+
+async function countOwedHooks(db: Db): Promise<number> {
+  const [row] = await db.drizzle.select({ owed: count() }).from(hookOutbox);
+  return row?.owed ?? 0;
 }
 
 async function syncProducts(db: Db, catalog: readonly Product[]): Promise<void> {

@@ -40,6 +40,7 @@ import {
   PaymentNotFoundError,
 } from "./iamport-client.js";
 import type { Logger } from "./logger.js";
+import { type Metrics, observeVerification } from "./metrics.js";
 import {
   applyTransition,
   claimForgery,
@@ -83,6 +84,7 @@ export interface VerifyDeps {
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
   log: Logger;
+  metrics?: Metrics;
 }
 
 export interface VerifyInput {
@@ -133,10 +135,14 @@ const duplicateToRefund =
   "This order was already paid; the second payment will be refunded to the shopper's account";
 
 /** Reads the payment, then decides (the numbered steps above). */
-export async function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
+export function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
   if (input.impUid === undefined && input.merchantUid === undefined) {
     throw new Error("verifyPayment needs an imp_uid or a merchant_uid");
   }
+  return observeVerification(deps.metrics, input.source, () => verifyOnce(deps, input));
+}
+
+async function verifyOnce(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
   // The order the caller names is nearly always the payment's own: read it while Iamport
   // answers. A status a moment older is harmless: the conditional UPDATE decides transitions,
   // and every answer comes from a row read after it. A failed read is simply made again below.
@@ -160,7 +166,9 @@ export async function verifyReadPayment(
   input: VerifyInput,
   payment: IamportPayment,
 ): Promise<VerifyResult> {
-  return decide(deps, { ...input, impUid: payment.imp_uid }, payment, undefined);
+  return observeVerification(deps.metrics, input.source, () =>
+    decide(deps, { ...input, impUid: payment.imp_uid }, payment, undefined),
+  );
 }
 
 async function decide(
@@ -412,7 +420,9 @@ async function refundDuplicate(
         checksum: payment.amount - payment.cancel_amount,
         reason: "Duplicate payment: the order was already paid",
       });
+      deps.metrics?.refund("duplicate", "ok");
     } catch (error) {
+      deps.metrics?.refund("duplicate", "failed");
       if (asksForRefundAccount(error)) {
         await requireRefund(deps, input, payment, "duplicate", (error as Error).message);
         return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
@@ -485,8 +495,10 @@ async function handleForgery(
         reason: `Forgery: ${mismatchReasons[mismatch]}`,
       });
       cancelled = true;
+      deps.metrics?.refund("forgery", "ok");
       await recordEvent(db, input, { payment, decision: "forgery_cancelled" });
     } catch (error) {
+      deps.metrics?.refund("forgery", "failed");
       if (asksForRefundAccount(error)) {
         await requireRefund(deps, input, payment, "forgery", (error as Error).message);
       } else {

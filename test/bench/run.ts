@@ -47,7 +47,11 @@ const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
   ? process.env.DATABASE_URL
   : undefined;
 const LATENCY_MS = 40;
-const keys = { IMP_KEY: sandboxDefaults.impKey, IMP_SECRET: sandboxDefaults.impSecret };
+const keys = {
+  IMP_CODE: sandboxDefaults.impCode,
+  IMP_KEY: sandboxDefaults.impKey,
+  IMP_SECRET: sandboxDefaults.impSecret,
+};
 const log = (message: string) => console.error(`bench: ${message}`);
 
 interface Payment {

@@ -54,6 +54,7 @@ function start() {
     loadConfig({
       PORT: String(serverPort),
       DATABASE_URL: dataDir,
+      IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: sandboxUrl,

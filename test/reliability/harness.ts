@@ -176,6 +176,7 @@ export async function startRig(
     loadConfig({
       PORT: String(port),
       DATABASE_URL: database.url,
+      IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: iamport.url,
@@ -257,6 +258,7 @@ export async function spawnServer(
       ...process.env,
       PORT: String(port),
       HOST: "127.0.0.1",
+      IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       RECONCILE_INTERVAL_MS: "0",

@@ -159,6 +159,7 @@ describe("reconciliation", () => {
       loadConfig({
         PORT: "0",
         DATABASE_URL: postgresUrl ? rig.databaseUrl : "memory://",
+        IMP_CODE: sandboxDefaults.impCode,
         IMP_KEY: sandboxDefaults.impKey,
         IMP_SECRET: sandboxDefaults.impSecret,
         IAMPORT_API_URL: rig.iamport.url,

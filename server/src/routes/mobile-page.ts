@@ -20,14 +20,19 @@ const texts: Record<string, [string, string]> = {
   error: ["결제 결과를 확인하지 못했습니다.", "We could not confirm the payment."],
 };
 
+/** The page's only style; served under a CSP that allows exactly this block (by its hash). */
+export const mobileResultStyle =
+  "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}h1{font-size:1.25rem}";
+
 export function mobileResultPage(outcome: string): string {
   const [ko, en] = texts[outcome] ?? texts.error!;
   return `<!doctype html>
 <html lang="ko">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>결제 결과 · Payment result</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem">
-<h1 style="font-size: 1.25rem">${ko}</h1>
+<meta name="robots" content="noindex"><title>결제 결과 · Payment result</title>
+<style>${mobileResultStyle}</style></head>
+<body>
+<h1>${ko}</h1>
 <p lang="en">${en}</p>
 <p>이 창을 닫고 상점으로 돌아가세요. <span lang="en">You may close this page and return to the shop.</span></p>
 </body>
