@@ -119,7 +119,12 @@ describe("loadConfig", () => {
   });
 
   it("accepts test payments in sandbox mode, and with keys only when ACCEPT_TEST_PAYMENTS", () => {
-    const keys = { IMP_KEY: "key", IMP_SECRET: "secret" };
+    const keys = {
+      IMP_KEY: "key",
+      IMP_SECRET: "secret",
+      IMP_CODE: "imp87654321",
+      DATABASE_URL: "memory://",
+    };
     expect(loadConfig({}).acceptTestPayments).toBe(true);
     expect(loadConfig(keys).acceptTestPayments).toBe(false);
     expect(loadConfig({ ...keys, ACCEPT_TEST_PAYMENTS: "true" }).acceptTestPayments).toBe(true);
