@@ -5,7 +5,7 @@ import { chromeLauncher } from "@web/test-runner-chrome";
 
 export const chromePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
-// Flags from setup-notes.md: we run as root on a closed network.
+// Flags from docs/development.md: we run as root on a closed network.
 export const chromeFlags = [
   "--no-sandbox",
   "--disable-gpu",

@@ -133,6 +133,13 @@ async function returnFromMobile(
     body: JSON.stringify({ items: [{ sku: "mug-002", quantity: 1 }] }),
   });
   const order = (await created.json()) as { merchant_uid: string; amount: number };
+  // What the page's (first) button records before it redirects: only it reports the return.
+  sessionStorage.setItem(
+    "iamport-pay.pending",
+    JSON.stringify([
+      { merchant_uid: order.merchant_uid, approved: false, key: "@0", at: Date.now() },
+    ]),
+  );
   const back = new URL(`${PAY}/payments/complete/mobile`, location.href);
   for (const [name, value] of Object.entries(await query(order)))
     back.searchParams.set(name, value);

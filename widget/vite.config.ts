@@ -1,7 +1,23 @@
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * Lit's production build keeps long messages for errors only a misuse of `css` or of templates
+ * can raise (this bundle has neither: its only styles and templates are literals). Shortened,
+ * they save about 0.1 KB gzip; when Lit changes them, nothing matches and nothing changes.
+ */
+function shortLitErrors(): Plugin {
+  return {
+    name: "short-lit-errors",
+    transform(code, id) {
+      if (!/(@lit\/reactive-element\/css-tag|lit-html\/lit-html)\.js$/.test(id)) return null;
+      return code.replace(/Error\("[^"]*"(\+\w+\+"[^"]*")?\)/g, 'Error("lit")');
+    },
+  };
+}
 
 // One ES module and one classic script, Lit bundled into each: a merchant's page needs no build.
 export default defineConfig({
+  plugins: [shortLitErrors()],
   build: {
     target: "es2022",
     minify: true,

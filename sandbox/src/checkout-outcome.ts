@@ -156,7 +156,7 @@ export function completeCheckout(state: SandboxState, request: CheckoutRequest):
   if (action === "decline") {
     return finish(record("failed", request.amount, PG_DECLINED.error_msg), PG_DECLINED);
   }
-  // `/payments/prepare` stops a tampered amount before the PG approves it (iamport-v1.md).
+  // `/payments/prepare` stops a tampered amount before the PG approves it (docs/iamport-notes.md, "Prepare").
   const prepared = state.store.prepared.get(param.merchant_uid);
   if (prepared && !sameAmount(prepared.amount, request.amount)) {
     return finish(record("failed", request.amount, PREPARED_MISMATCH.error_msg), PREPARED_MISMATCH);

@@ -1,5 +1,5 @@
 /**
- * The control API for tests and the demo (issue 3): create payments as if a shopper had paid,
+ * The control API for tests and the demo: create payments as if a shopper had paid,
  * deposit into virtual accounts, refund from the "admin console", inject faults, read what the
  * sandbox saw and sent, reset. Answers are plain JSON; errors our `{ status: "error" }` shape.
  */
@@ -135,7 +135,7 @@ export function createControlRoutes(state: SandboxState): Hono {
     const outcome = cancelPayment(stored.payment, { ...body.data, ...refund }, state.nowSeconds());
     if (!outcome.ok) return controlError(c, 409, "cancel_refused", outcome.message);
     stored.payment = outcome.payment;
-    // Console refunds always notify (iamport-v1.md, Webhook).
+    // Console refunds always notify (docs/iamport-notes.md, "Webhooks").
     state.notify(stored, outcome.cancellationId);
     return c.json(stored.payment);
   });

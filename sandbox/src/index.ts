@@ -1,5 +1,5 @@
 /**
- * A local Iamport V1 (issue 3): REST API, stand-in browser SDK, checkout page, webhooks and a
+ * A local Iamport V1: REST API, stand-in browser SDK, checkout page, webhooks and a
  * control API, all on one Hono app that can be mounted under any prefix.
  */
 import { Hono } from "hono";

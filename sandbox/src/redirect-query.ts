@@ -1,5 +1,5 @@
 /**
- * What Iamport appends to `m_redirect_url` (iamport-v1.md, Mobile redirect): `imp_uid`,
+ * What Iamport appends to `m_redirect_url` (docs/iamport-notes.md, "Mobile redirect"): `imp_uid`,
  * `merchant_uid`, a success flag and, on failure, `error_code` and `error_msg`. The flag's name
  * depends on the PG, so clients must not rely on it (they re-read the payment).
  *

@@ -1,7 +1,7 @@
 /**
  * Iamport's REST API (the routes our server and public clients use), with its envelope, HTTP
  * statuses, token rules and refusals. Business refusals answer HTTP 200 with a non-zero `code`,
- * as Iamport does (iamport-v1.md).
+ * as Iamport does (docs/iamport-notes.md).
  */
 import {
   CancelRequest,
@@ -153,7 +153,7 @@ export function createRestRoutes(state: SandboxState): Hono {
     const outcome = cancelPayment(stored.payment, input, state.nowSeconds());
     if (!outcome.ok) return fail(c, 200, IAMPORT_REFUSED, outcome.message);
     stored.payment = outcome.payment;
-    // API cancels notify only when asked (iamport-v1.md, Webhook).
+    // API cancels notify only when asked (docs/iamport-notes.md, "Webhooks").
     if (input.enable_webhook === true) state.notify(stored, outcome.cancellationId);
     return ok(c, outcome.payment);
   });

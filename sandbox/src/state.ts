@@ -46,12 +46,12 @@ export function createState(options: ResolvedOptions): SandboxState {
     nowSeconds,
     addPayment(input, noticeUrl) {
       const payment = createPayment(input, nowSeconds());
-      // A payment's own notice_url replaces the console's URL (iamport-v1.md, request_pay).
+      // A payment's own notice_url replaces the console's URL (docs/iamport-notes.md, "Browser SDK").
       const own = noticeUrl === undefined ? [] : [noticeUrl].flat();
       const noticeUrls = own.length > 0 ? own : options.noticeUrl ? [options.noticeUrl] : [];
       const stored = { payment, noticeUrls };
       store.payments.set(payment.imp_uid, stored);
-      // Iamport does not notify failures (iamport-v1.md, Webhook).
+      // Iamport does not notify failures (docs/iamport-notes.md, "Webhooks").
       if (payment.status !== "failed") state.notify(stored);
       return stored;
     },

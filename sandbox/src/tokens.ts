@@ -1,5 +1,5 @@
 /**
- * Iamport's access-token rules (iamport-v1.md): a token lives `ttl` seconds (30 minutes); asked
+ * Iamport's access-token rules (docs/iamport-notes.md, "Tokens"): a token lives `ttl` seconds (30 minutes); asked
  * again while it is valid, Iamport hands back the same token; asked within its last minute, it
  * moves the expiry 5 minutes later so several servers of one merchant can share it.
  */

@@ -121,7 +121,7 @@ export function createWebhookSender(options: {
       for (const url of urls) {
         const signal = generation.signal;
         // Deferred a tick so the REST or checkout answer leaves before the webhook, as the two
-        // race at Iamport (iamport-v1.md, "Mobile redirect").
+        // race at Iamport (docs/iamport-notes.md, "Mobile redirect").
         const delivery: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, 0))
           .then(() => deliver(url, body, signal))
           .finally(() => inFlight.delete(delivery));

@@ -5,9 +5,6 @@ const button = document.getElementById("pay");
 const cart = new Map(); // sku → quantity
 let products = [];
 
-// The widget talks to the server that served this page.
-button.setAttribute("server", location.origin);
-
 function render() {
   const body = document.querySelector("#cart tbody");
   body.replaceChildren();
@@ -24,6 +21,7 @@ function render() {
     row.querySelector("button").addEventListener("click", () => {
       cart.delete(sku);
       render();
+      newPurchase();
     });
     row.querySelector("button").setAttribute("aria-label", `Remove ${product.name}`);
     body.append(row);
@@ -31,6 +29,12 @@ function render() {
   document.getElementById("total").textContent = won.format(total);
   button.items = [...cart].map(([sku, quantity]) => ({ sku, quantity }));
   button.disabled = cart.size === 0;
+}
+
+// A paid button stays done until the page says otherwise: the shopper changing the cart starts a
+// new purchase. (Not on page load: a mobile return may be showing its result.)
+function newPurchase() {
+  button.reset();
 }
 
 function add(sku) {
@@ -50,7 +54,10 @@ async function loadProducts() {
     item.querySelector(".price").textContent = won.format(product.amount);
     const addButton = item.querySelector("button");
     addButton.textContent = `Add ${product.name}`;
-    addButton.addEventListener("click", () => add(product.sku));
+    addButton.addEventListener("click", () => {
+      add(product.sku);
+      newPurchase();
+    });
     list.append(item);
   }
   // Start with one item so the button is usable at once.

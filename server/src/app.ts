@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { priceCart } from "./catalog.js";
@@ -16,6 +17,7 @@ import { AppError } from "./errors.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { type Metrics, noMetrics } from "./metrics.js";
+import { createOriginPolicy } from "./origins.js";
 import { realTimer, requestTimeout, type ScheduleTimer } from "./request-timeout.js";
 import { adminRoutes } from "./routes/admin.js";
 import { demoRoutes } from "./routes/demo.js";
@@ -35,7 +37,7 @@ export interface CreateAppOptions {
   impCode: string;
   /** The Iamport browser SDK the widget should load. */
   sdkUrl: string;
-  /** CORS and `return` origins; empty or absent → the server's own origin. */
+  /** CORS and `return` origins, in addition to the server's own origin (`publicUrl`). */
   allowedOrigins?: readonly string[];
   /** Cancel forged payments through Iamport (default true). */
   cancelForged?: boolean;
@@ -90,11 +92,11 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       if (!options.catalog) throw new Error("createApp needs a catalog or a priceOrder function");
       return priceCart(options.catalog, request.items);
     });
-  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
-  const allowedOrigins = (requestUrl: string): string[] =>
-    options.allowedOrigins?.length
-      ? [...options.allowedOrigins]
-      : [publicOrigin ?? new URL(requestUrl).origin];
+  const origins = createOriginPolicy({
+    publicOrigin: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
+    allowedOrigins: options.allowedOrigins,
+    loopbackEquivalent: options.sandbox !== undefined,
+  });
 
   const metrics = options.metrics ?? noMetrics;
   const app = new Hono<Env>();
@@ -158,16 +160,43 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
 
   if (options.sandbox) app.route("/sandbox", options.sandbox.app);
 
+  // Every origin's preflight is answered, so that a page on an origin we refuse can read the
+  // 403 below (and say so) instead of seeing a bare network error. The refusal itself happens
+  // here on the server, before any route runs: no state changes for a refused origin.
   const api = cors({
-    // Same-origin and server-to-server calls send no Origin: skip working out the allowed ones.
-    origin: (origin, c) =>
-      origin !== "" && allowedOrigins(c.req.url).includes(origin) ? origin : null,
+    origin: (origin) => origin || null,
     allowMethods: ["GET", "POST"],
     allowHeaders: ["content-type"],
     maxAge: 600,
   });
-  for (const path of ["/config", "/orders", "/orders/*", "/payments/*", "/healthz", "/readyz"])
-    app.use(path, api);
+  const refuseForeignOrigins = createMiddleware<Env>(async (c, next) => {
+    const origin = c.req.header("origin");
+    // Server-to-server calls (and same-origin GETs) send no Origin.
+    if (!origin || c.req.method === "OPTIONS" || origins.allows(origin, c.req.url)) return next();
+    c.var.log("warn", "request from an origin that is not allowed", {
+      origin,
+      path: c.req.path,
+      fix: `add ${origin} to ALLOWED_ORIGINS`,
+    });
+    return c.json(
+      {
+        status: "error",
+        code: "origin_not_allowed",
+        message: `This server does not accept pages from ${origin}; add it to ALLOWED_ORIGINS`,
+      },
+      403,
+    );
+  });
+  for (const path of [
+    "/config",
+    "/orders",
+    "/orders/*",
+    "/payments/complete",
+    "/healthz",
+    "/readyz",
+  ]) {
+    app.use(path, api, refuseForeignOrigins);
+  }
 
   app.get("/config", (c) => {
     const body: ConfigResponse = {
@@ -249,7 +278,8 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     "/",
     paymentRoutes({
       db: options.db,
-      allowedOrigins,
+      allowedOrigins: origins.allowed,
+      shopUrl: shopUrl(options),
       verifyDeps: {
         db: options.db,
         iamport: options.iamport,
@@ -293,4 +323,15 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   }
 
   return app;
+}
+
+/**
+ * Where the mobile result page links "back to the shop": the first ALLOWED_ORIGINS entry (the
+ * merchant's shop), or the demo shop in sandbox mode; none when unknown.
+ */
+function shopUrl(options: CreateAppOptions): string | undefined {
+  const shop = options.allowedOrigins?.[0];
+  if (shop) return `${shop}/`;
+  if (options.sandbox && options.publicUrl) return `${options.publicUrl.replace(/\/+$/, "")}/`;
+  return undefined;
 }

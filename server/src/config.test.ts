@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config.js";
+import { configVariables, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
   it("runs in sandbox mode with the documented defaults when nothing is set", () => {
@@ -122,7 +123,7 @@ describe("loadConfig", () => {
     const keys = {
       IMP_KEY: "key",
       IMP_SECRET: "secret",
-      IMP_CODE: "imp87654321",
+      IMP_CODE: "imp00000001",
       DATABASE_URL: "memory://",
     };
     expect(loadConfig({}).acceptTestPayments).toBe(true);
@@ -142,5 +143,11 @@ describe("loadConfig", () => {
   it("caps the reconcile backoff at an hour unless RECONCILE_MAX_BACKOFF_MS says otherwise", () => {
     expect(loadConfig({}).reconcileMaxBackoffMs).toBe(3_600_000);
     expect(loadConfig({ RECONCILE_MAX_BACKOFF_MS: "600000" }).reconcileMaxBackoffMs).toBe(600_000);
+  });
+
+  it("has every variable it reads listed in .env.example", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const listed = new Set([...example.matchAll(/^# ([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(configVariables.filter((name) => !listed.has(name))).toEqual([]);
   });
 });

@@ -97,6 +97,9 @@ const EnvSchema = z.object({
     .optional(),
 });
 
+/** Every variable the server reads (`.env.example` lists each, with its default). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   port: number;
   host: string;
@@ -109,7 +112,7 @@ export interface Config {
   /** undefined → https://api.iamport.kr, or the built-in sandbox in sandbox mode. */
   iamportApiUrl: string | undefined;
   catalogPath: string | undefined;
-  /** Empty → the server's own origin only. */
+  /** Added to the server's own origin (PUBLIC_URL or the listening address), never replacing it. */
   allowedOrigins: string[];
   cancelForged: boolean;
   prepare: boolean;

@@ -265,19 +265,25 @@ describe("GET /payments/complete/mobile", () => {
 });
 
 describe("CORS", () => {
-  it("answers the allowed origin's preflight and refuses others", async () => {
-    const preflight = (origin: string) =>
-      t.api("OPTIONS", "/orders", undefined, {
-        origin,
-        "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type",
-      });
+  it("answers the allowed origin's preflight, and refuses another origin's request itself", async () => {
+    const preflight = await t.api("OPTIONS", "/orders", undefined, {
+      origin: "https://shop.example.com",
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type",
+    });
+    const other = await t.api(
+      "POST",
+      "/orders",
+      { items: [{ sku: "chair-001", quantity: 1 }] },
+      {
+        origin: "https://evil.example",
+      },
+    );
 
-    const allowed = await preflight("https://shop.example.com");
-    const other = await preflight("https://evil.example");
-
-    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
-    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    expect(other.status).toBe(403);
+    expect(ErrorBody.parse(other.body).code).toBe("origin_not_allowed");
+    expect(await storedOrders()).toBe(0);
   });
 });
 
@@ -405,7 +411,6 @@ describe("options of createApp", () => {
         baseUrl: `${t.url}/sandbox`,
         key: "sandbox_key",
         secret: "sandbox_secret",
-        timeoutMs: 1_000,
       }),
       catalog: demoCatalog,
       impCode: "imp12345678",

@@ -10,6 +10,7 @@ import {
   IamportUnavailableError,
   PaymentNotFoundError,
 } from "./iamport-client.js";
+import { manualTimeouts } from "./test-support.js";
 
 let clock = Date.now();
 let sandbox: Sandbox;
@@ -35,14 +36,20 @@ beforeEach(() => {
   sandbox.reset();
 });
 
-// A timeout no loaded machine reaches by slowness alone; the hang test sets its own.
-const client = (secret = "the-secret-value", timeoutMs = 60_000) =>
+// Deadlines end only when a test says so: a loaded machine can never make a call "time out".
+let timeouts = manualTimeouts();
+beforeEach(() => {
+  timeouts = manualTimeouts();
+});
+
+const client = (secret = "the-secret-value") =>
   createIamportClient({
     baseUrl,
     key: "key",
     secret,
     now: () => clock,
-    timeoutMs,
+    timeoutMs: 300,
+    timeoutSignal: (ms) => timeouts.signal(ms),
     retryDelayMs: 10,
   });
 
@@ -122,7 +129,7 @@ describe("errors", () => {
 
   it("retries a read once on a 5xx, then reports Iamport unavailable", async () => {
     const impUid = await makePayment();
-    const iamport = client(undefined, 300);
+    const iamport = client();
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -142,7 +149,7 @@ describe("errors", () => {
 
   it("never retries a cancel", async () => {
     const impUid = await makePayment();
-    const iamport = client(undefined, 300);
+    const iamport = client();
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -158,7 +165,7 @@ describe("errors", () => {
 
   it("gives up on a hanging Iamport at its timeout", async () => {
     const impUid = await makePayment();
-    const iamport = client(undefined, 300);
+    const iamport = client();
     await iamport.getToken();
     await fetch(`${baseUrl}/control/faults`, {
       method: "POST",
@@ -166,7 +173,12 @@ describe("errors", () => {
       body: JSON.stringify({ target: "payments", mode: "hang" }),
     });
 
-    const error = await iamport.getPayment(impUid).catch((e: unknown) => e);
+    const before = timeouts.handedOut;
+    const pending = iamport.getPayment(impUid).catch((e: unknown) => e);
+    while (timeouts.handedOut === before) await new Promise((resolve) => setImmediate(resolve));
+    // The call is out and Iamport holds it: its deadline passes (and its retry's).
+    timeouts.expire();
+    const error = await pending;
     await fetch(`${baseUrl}/control/faults`, { method: "DELETE" });
 
     expect(error).toBeInstanceOf(IamportUnavailableError);

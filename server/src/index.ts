@@ -22,7 +22,23 @@ export {
   IamportUnavailableError,
   PaymentNotFoundError,
 } from "./iamport-client.js";
-export { createJsonLogger, type Logger, silentLogger } from "./logger.js";
+export {
+  atLevel,
+  createJsonLogger,
+  type Logger,
+  type LogThreshold,
+  silentLogger,
+} from "./logger.js";
+export {
+  createPrometheusMetrics,
+  iamportRoute,
+  type Metrics,
+  noMetrics,
+  observeVerification,
+  type PrometheusMetrics,
+  type PrometheusMetricsOptions,
+  type RefundReason,
+} from "./metrics.js";
 export {
   DEFAULT_RECONCILE_GRACE_MS,
   DEFAULT_RECONCILE_MAX_BACKOFF_MS,
@@ -32,6 +48,7 @@ export {
   reconcileOnce,
   startReconciler,
 } from "./reconcile.js";
+export { realTimer, requestTimeout, type ScheduleTimer } from "./request-timeout.js";
 export type { PriceOrder } from "./routes/orders.js";
 export { type RunningServer, type StartOptions, startServer } from "./server.js";
 export {

@@ -52,11 +52,30 @@ describe("sandbox mode", () => {
   it("finishes a request in flight when closed, then stops listening", async () => {
     const order = await t.createOrder();
     const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
-    await t.control("POST", "/faults", { target: "payments", mode: "latency", ms: 300 });
+    // Iamport holds the next lookup until the fault is cleared (a long latency, released early).
+    await t.control("POST", "/faults", {
+      target: "payments",
+      mode: "latency",
+      ms: 600_000,
+      count: 1,
+    });
+    const sandbox = t.server.sandbox;
+    if (!sandbox) throw new Error("sandbox mode has a sandbox");
+    const faults = async () =>
+      (await (await sandbox.app.request("/control/faults")).json()) as unknown[];
 
     const inFlight = t.complete(payment.imp_uid, order.merchant_uid);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The fault is used up once the lookup reached Iamport: the request is in flight.
+    while ((await faults()).length > 0) await new Promise((resolve) => setImmediate(resolve));
     const closed = t.close();
+    let closedYet = false;
+    void closed.then(() => {
+      closedYet = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closedYet).toBe(false);
+    // In-process, not over the closing listener.
+    await sandbox.app.request("/control/faults", { method: "DELETE" });
     const answer = await inFlight;
     await closed;
 

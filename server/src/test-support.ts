@@ -99,18 +99,26 @@ export async function startTestServer(
     (event: HookEvent): void => {
       hookCalls.push({ name, event });
     };
-  const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: database.url, ...env }), {
-    log: (level, message, fields) => logs.push({ level, message, fields }),
-    hooks: {
-      onPaid: record("onPaid"),
-      onVbankIssued: record("onVbankIssued"),
-      onCancelled: record("onCancelled"),
-      onForgery: record("onForgery"),
-      onDuplicate: record("onDuplicate"),
-      onRefundRequired: record("onRefundRequired"),
+  // No request deadline by default: on a loaded machine a burst of calls may take longer than
+  // any real bound (the deadline's own test uses a timer it fires itself).
+  const server = await startServer(
+    loadConfig({ PORT: "0", DATABASE_URL: database.url, REQUEST_TIMEOUT_MS: "0", ...env }),
+    {
+      log: (level, message, fields) => logs.push({ level, message, fields }),
+      // Iamport deadlines that never end by themselves, for the same reason: the tests of
+      // timeouts build their own client with manualTimeouts().
+      timeoutSignal: () => new AbortController().signal,
+      hooks: {
+        onPaid: record("onPaid"),
+        onVbankIssued: record("onVbankIssued"),
+        onCancelled: record("onCancelled"),
+        onForgery: record("onForgery"),
+        onDuplicate: record("onDuplicate"),
+        onRefundRequired: record("onRefundRequired"),
+      },
+      ...options,
     },
-    ...options,
-  });
+  );
 
   const request = async (
     method: string,
@@ -198,6 +206,39 @@ export async function startTestServer(
     async order(merchantUid) {
       const answer = await api("GET", `/orders/${merchantUid}`);
       return answer.body;
+    },
+  };
+}
+
+/**
+ * Iamport call deadlines a test ends by hand (the client's `timeoutSignal`), so no test depends
+ * on how fast the machine is. `expire()` ends every deadline handed out so far and, until
+ * `restore()`, each new one right after its request is sent, as a deadline passing while
+ * Iamport holds the call would.
+ */
+export function manualTimeouts() {
+  const live = new Set<AbortController>();
+  let expiring = false;
+  const end = (controller: AbortController) =>
+    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+  return {
+    signal(_ms: number): AbortSignal {
+      const controller = new AbortController();
+      if (expiring) setImmediate(() => end(controller));
+      else live.add(controller);
+      return controller.signal;
+    },
+    /** Deadlines handed out and not yet ended. */
+    get handedOut(): number {
+      return live.size;
+    },
+    expire(): void {
+      expiring = true;
+      for (const controller of live) end(controller);
+      live.clear();
+    },
+    restore(): void {
+      expiring = false;
     },
   };
 }

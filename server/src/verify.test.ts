@@ -7,7 +7,7 @@ import { demoCatalog } from "./catalog.js";
 import { type Db, openDb } from "./db/open.js";
 import { deliverOwedHooks } from "./hook-outbox.js";
 import { createIamportClient, type IamportClient } from "./iamport-client.js";
-import { startTestServer, type TestServer } from "./test-support.js";
+import { manualTimeouts, startTestServer, type TestServer } from "./test-support.js";
 import { type HookEvent, verifyPayment } from "./verify.js";
 
 let t: TestServer;
@@ -343,14 +343,15 @@ describe("Iamport outages", () => {
   });
 
   it("answer 503 within the timeout when Iamport hangs", async () => {
-    // Another app on the same database and sandbox, with a short Iamport timeout.
+    // Another app on the same database and sandbox, whose Iamport deadlines the test ends.
+    const timeouts = manualTimeouts();
     const app = createApp({
       db: t.server.db,
       iamport: createIamportClient({
         baseUrl: `${t.url}/sandbox`,
         key: "sandbox_key",
         secret: "sandbox_secret",
-        timeoutMs: 300,
+        timeoutSignal: timeouts.signal,
         retryDelayMs: 10,
       }),
       catalog: demoCatalog,
@@ -363,11 +364,15 @@ describe("Iamport outages", () => {
     const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
     await t.control("POST", "/faults", { target: "payments", mode: "hang" });
 
-    const answer = await app.request("/payments/complete", {
+    const pending = app.request("/payments/complete", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid }),
     });
+    // Once the lookup is out (after the token request), its deadline passes.
+    while (timeouts.handedOut < 2) await new Promise((resolve) => setImmediate(resolve));
+    timeouts.expire();
+    const answer = await pending;
     await t.control("DELETE", "/faults");
 
     expect(answer.status).toBe(503);
@@ -375,7 +380,7 @@ describe("Iamport outages", () => {
   });
 });
 
-describe("completion and webhook racing", () => {
+describe("completion and webhook racing", { timeout: 120_000 }, () => {
   it("gives exactly one transition and one hook call per order across hundreds of calls", async () => {
     const orders = await Promise.all(Array.from({ length: 20 }, () => t.createOrder()));
     const payments = await Promise.all(

@@ -1,5 +1,5 @@
 /**
- * Iamport (PortOne V1) REST API messages, as PortOne's V1 guide and Iamport's OpenAPI
+ * Iamport (PortOne V1) REST API messages, as docs/iamport-notes.md and Iamport's OpenAPI
  * document describe them. Iamport's conventions are kept as they are: unix-second timestamps
  * where 0 means "unset" (never null), nullable strings, amounts in major units (see money.ts).
  */

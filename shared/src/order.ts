@@ -1,5 +1,5 @@
 /**
- * Our server's HTTP API (../shared/design.md's table). Amounts are integers in the currency's
+ * Our server's HTTP API (server/README.md, "HTTP API"). Amounts are integers in the currency's
  * minor unit (see money.ts) and are always set by the server, never by the browser.
  */
 import { z } from "zod";

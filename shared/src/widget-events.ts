@@ -37,7 +37,10 @@ export interface PayVbankIssuedDetail {
  * - `server_error`: the server answered 5xx or something it should not have;
  * - `network_error`: the server could not be reached;
  * - `sdk_load_failed`: Iamport's browser SDK could not be loaded;
- * - `payment_failed`: the server's verdict was failed, cancelled or a duplicate refunded.
+ * - `payment_failed`: the server's verdict was failed, cancelled or a duplicate refunded;
+ * - `payment_unconfirmed`: Iamport approved (or a redirect came back) but the server gave no
+ *   verdict within the confirmation bound: the payment may have gone through, do not pay again;
+ * - `origin_not_allowed`: the server refuses pages on this origin (ALLOWED_ORIGINS).
  */
 export type PayFailureCode =
   | "shopper_cancelled"
@@ -47,7 +50,9 @@ export type PayFailureCode =
   | "server_error"
   | "network_error"
   | "sdk_load_failed"
-  | "payment_failed";
+  | "payment_failed"
+  | "payment_unconfirmed"
+  | "origin_not_allowed";
 
 /** `iamport-pay-failure`. */
 export interface PayFailureDetail {

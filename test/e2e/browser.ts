@@ -10,7 +10,9 @@ import {
 } from "playwright-core";
 import { chromeFlags, chromePath } from "../../wtr.base.mjs";
 
-export const screenshotDir = new URL("../screenshots/", import.meta.url).pathname;
+// Written by every run, never committed (gitignored): the README's pictures in docs/screenshots/
+// are copies chosen and committed by hand.
+export const screenshotDir = new URL("../output/screenshots/", import.meta.url).pathname;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromePath)) {
@@ -57,7 +59,7 @@ export async function waitForEvent(page: Page, ...types: string[]): Promise<Page
         wanted.includes(e.type),
       ),
     types,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   const all = await events(page);
   return all.find((e) => types.includes(e.type))!;
@@ -68,7 +70,7 @@ export async function waitForEvent(page: Page, ...types: string[]): Promise<Page
  * in the page itself (after a full-page navigation on mobile).
  */
 export async function clickCheckout(page: Page, name: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const button = frame.getByRole("button", { name, exact: true });
@@ -84,7 +86,7 @@ export async function clickCheckout(page: Page, name: string): Promise<void> {
 
 /** Fills the checkout's Amount field (to pay a different amount than the order's). */
 export async function fillCheckoutAmount(page: Page, amount: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const field = frame.getByLabel("Amount");

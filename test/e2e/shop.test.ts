@@ -19,6 +19,8 @@ import {
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 let context: BrowserContext | undefined;
+/** What Chromium refused under the pages' Content-Security-Policy: every test ends with none. */
+let refused: string[] = [];
 
 beforeAll(async () => {
   server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: "memory://" }), {
@@ -29,6 +31,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await context?.close();
   context = undefined;
+  const seen = refused;
+  refused = [];
+  expect(seen).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -39,6 +44,9 @@ async function openShop(options: Parameters<Browser["newContext"]>[0] = {}): Pro
   context = await browser.newContext(options);
   const page = await context.newPage();
   await recordEvents(page);
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
   await page.goto(`${server.url}/`);
   await page.getByRole("button", { name: /결제하기/ }).waitFor();
   return page;
@@ -76,7 +84,7 @@ async function webhooksFor(merchantUid: string): Promise<Webhook[]> {
   return list.filter((w) => w.body?.merchant_uid === merchantUid);
 }
 
-describe("the demo shop in Chromium", () => {
+describe("the demo shop in Chromium", { timeout: 120_000 }, () => {
   it("pays by card: the page hears success and the order is paid", async () => {
     const page = await openShop();
     await screenshot(page, "1-idle");
@@ -137,8 +145,26 @@ describe("the demo shop in Chromium", () => {
     expect((await order(merchantUid)).status).toBe("paid");
     expect((await webhooksFor(merchantUid)).map((w) => w.body.status)).toEqual(["ready", "paid"]);
     // The demo page polls the order while a deposit is awaited, and says when it lands.
-    await page.getByText("입금이 확인되었습니다").waitFor({ timeout: 15_000 });
+    await page.getByText("입금이 확인되었습니다").waitFor({ timeout: 60_000 });
     await screenshot(page, "5-vbank-deposited");
+  });
+
+  it("lets the sandbox console list the order and deposit into its virtual account", async () => {
+    const page = await openShop();
+    await page.getByLabel("Virtual account").check();
+    await pay(page);
+    await clickCheckout(page, "Issue virtual account");
+    const issued = await waitForEvent(page, "iamport-pay-vbank-issued", "iamport-pay-failure");
+    const merchantUid = String(issued.detail.merchant_uid);
+
+    await page.goto(`${server.url}/sandbox-console/`);
+    const row = page.getByRole("row").filter({ hasText: merchantUid.slice(0, 12) });
+    await row.getByRole("button", { name: "Deposit" }).click();
+    await page.getByText("Done: the sandbox sent its webhook.").waitFor({ timeout: 60_000 });
+    await server.sandbox?.settled();
+
+    expect((await order(merchantUid)).status).toBe("paid");
+    await row.getByRole("button", { name: "Cancel" }).waitFor({ timeout: 60_000 });
   });
 
   it("catches an amount changed in the checkout as a forgery and cancels the payment", async () => {

@@ -2,15 +2,23 @@
 // 500, hanging, or refusing tokens. Every answer is a clear 502/503 JSON error, nothing is
 // half-written, and once the fault clears the next call or webhook settles every order.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Rig, snapshotTables, startRig } from "./harness.js";
+import { manualTimeouts, type Rig, snapshotTables, startRig } from "./harness.js";
 
 /** Nothing listens on port 9: webhooks sent there are lost, as on a bad day. */
 const NOWHERE = "http://127.0.0.1:9/lost";
 const TIMEOUT_MS = 300;
+// Our deadlines on Iamport calls end when the test says (while a hang or latency fault holds the
+// calls), never by the clock: a loaded machine cannot turn a healthy call into a timeout.
+const timeouts = manualTimeouts();
 
 let rig: Rig;
 beforeAll(async () => {
-  rig = await startRig({ iamportTimeoutMs: TIMEOUT_MS, env: { RECONCILE_GRACE_MS: "0" } });
+  rig = await startRig({
+    iamportTimeoutMs: TIMEOUT_MS,
+    timeoutSignal: timeouts.signal,
+    fetch: timeouts.fetch,
+    env: { RECONCILE_GRACE_MS: "0" },
+  });
 });
 afterAll(async () => {
   await rig?.close();
@@ -44,6 +52,11 @@ const doors = (order: { merchant_uid: string; impUid: string }) => ({
     }),
 });
 
+/** Which of our calls to Iamport a fault on `target` holds. */
+const heldBy = (target: string) => (url: string) =>
+  target === "all" ||
+  (target === "token" ? url.endsWith("/users/getToken") : url.includes("/payments/"));
+
 /** The faults injected in this file, for the README's figures. */
 const faults = [
   { name: "a token endpoint answering 500", fault: { target: "token", mode: "error" } },
@@ -66,6 +79,7 @@ describe("Iamport faults", () => {
       const before = await snapshotTables(rig.server);
       const hooksBefore = rig.hookCalls.length;
       await rig.iamport.control("POST", "/faults", fault);
+      if (fault.mode !== "error") timeouts.expireFor(heldBy(fault.target));
 
       for (const call of [doors(order).complete, doors(order).webhook]) {
         const answer = await call();
@@ -84,6 +98,7 @@ describe("Iamport faults", () => {
       expect(rig.hookCalls.length).toBe(hooksBefore);
 
       await rig.iamport.control("DELETE", "/faults");
+      timeouts.restore();
       expect((await doors(order).webhook()).status).toBe(200);
       expect((await rig.api("GET", `/orders/${order.merchant_uid}`)).body.status).toBe("paid");
       const paidHooks = rig.hookCalls.filter(

@@ -181,6 +181,8 @@ export async function startRig(
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: iamport.url,
       RECONCILE_INTERVAL_MS: "0",
+      // Loads here can outlast any real deadline on a busy machine: tests never race a clock.
+      REQUEST_TIMEOUT_MS: "0",
       ...env,
     }),
     {
@@ -262,6 +264,7 @@ export async function spawnServer(
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       RECONCILE_INTERVAL_MS: "0",
+      REQUEST_TIMEOUT_MS: "0",
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
@@ -299,6 +302,41 @@ export async function spawnServer(
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Iamport call deadlines a test ends by hand: pass `signal` as the server's `timeoutSignal` and
+ * `fetch` as its Iamport transport. While `expireFor(match)` is set, a call whose URL matches has
+ * its deadline end right after it is sent, as a deadline passing while Iamport holds the call
+ * would; other calls keep deadlines that never end. `restore()` stops that.
+ */
+export function manualTimeouts() {
+  const controllers = new WeakMap<AbortSignal, AbortController>();
+  let match: ((url: string) => boolean) | undefined;
+  return {
+    signal(_ms: number): AbortSignal {
+      const controller = new AbortController();
+      controllers.set(controller.signal, controller);
+      return controller.signal;
+    },
+    fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const controller = init?.signal ? controllers.get(init.signal) : undefined;
+      const sent = fetch(input, init);
+      if (controller && match?.(url)) {
+        setImmediate(() =>
+          controller.abort(new DOMException("The operation timed out.", "TimeoutError")),
+        );
+      }
+      return sent;
+    },
+    expireFor(matches: (url: string) => boolean): void {
+      match = matches;
+    },
+    restore(): void {
+      match = undefined;
     },
   };
 }

@@ -204,7 +204,9 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 2_000; i++) {
+  // Polls until the condition holds, for up to a minute of wall time (a loaded machine is slow).
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

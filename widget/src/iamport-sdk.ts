@@ -4,16 +4,12 @@
  */
 import type { RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
 
-/** The jQuery-free V1 SDK (../shared/iamport-v1.md); `/config`'s `sdkUrl` usually replaces it. */
+/** The jQuery-free V1 SDK (docs/iamport-notes.md, "Browser SDK"); `/config`'s `sdkUrl` usually replaces it. */
 export const DEFAULT_SDK_URL = "https://cdn.iamport.kr/v1/iamport.js";
 
 export interface Iamport {
   init(impCode: string): void;
   request_pay(param: RequestPayParam, callback: (rsp: RequestPayResponse) => void): void;
-}
-
-export class SdkLoadError extends Error {
-  override name = "SdkLoadError";
 }
 
 // Kept on `window` (not in this module) so the ES module and IIFE builds, both loaded on one
@@ -44,11 +40,11 @@ function inject(win: SdkWindow, src: string): Promise<Iamport> {
     script.async = true;
     script.onload = () => {
       if (win.IMP && typeof win.IMP.request_pay === "function") resolve(win.IMP);
-      else reject(new SdkLoadError(`${src} loaded but defined no window.IMP`));
+      else reject(new Error(`${src}: no window.IMP`));
     };
     script.onerror = () => {
       script.remove();
-      reject(new SdkLoadError(`could not load ${src}`));
+      reject(new Error(`${src}: not loaded`));
     };
     document.head.append(script);
   });

@@ -2,24 +2,25 @@
  * The shopper's way back from a mobile redirect: the server verified the payment and sent the
  * browser here (303) with `merchant_uid` and `iamport_pay` added to this page's URL.
  */
-import type { PayResult } from "./pay-flow.js";
-import { failure, orderResult, sdkFailureCode } from "./pay-flow.js";
-import type { ServerApi } from "./server-api.js";
+import type { ConfirmDeps, PayResult } from "./pay-flow.js";
+import { confirmPayment, failure, orderResult, sdkFailureCode } from "./pay-flow.js";
 import type { Strings } from "./strings.js";
 
 /** Every parameter Iamport or our server adds; removed so a reload does not fire twice. */
 export const RETURN_PARAMS = [
   "merchant_uid",
+  "error_code",
+  "error_msg",
+  // From here on: the markers of a return (see readReturn).
   "imp_uid",
   "imp_success",
   "success",
-  "error_code",
-  "error_msg",
   "iamport_pay",
 ];
 
 export interface ReturnParams {
   merchant_uid: string;
+  imp_uid: string | undefined;
   iamport_pay: string | null;
   error_code: string | null;
   error_msg: string | null;
@@ -32,10 +33,11 @@ export interface ReturnParams {
 export function readReturn(url: URL): ReturnParams | undefined {
   const q = url.searchParams;
   const merchant_uid = q.get("merchant_uid");
-  const marked = ["iamport_pay", "imp_uid", "imp_success", "success"].some((k) => q.has(k));
+  const marked = RETURN_PARAMS.slice(3).some((k) => q.has(k));
   if (!merchant_uid || !marked) return undefined;
   return {
     merchant_uid,
+    imp_uid: q.get("imp_uid") || undefined,
     iamport_pay: q.get("iamport_pay"),
     error_code: q.get("error_code"),
     error_msg: q.get("error_msg"),
@@ -49,31 +51,32 @@ export function withoutReturn(url: URL): string {
   return clean.href;
 }
 
-/** Reads the verified order and turns it into the same result as a desktop payment. */
+/**
+ * Reads the order the server verified and turns it into the same result as a desktop payment.
+ * An order still pending (the server could not reach Iamport, or a PG's return carried only
+ * `merchant_uid`) is confirmed like an approval: retried, never "pay again".
+ */
 export async function resolveReturn(
-  api: ServerApi,
+  deps: ConfirmDeps,
   params: ReturnParams,
   t: Strings,
 ): Promise<PayResult> {
-  const { merchant_uid } = params;
-  let order: Awaited<ReturnType<ServerApi["order"]>>;
+  const { merchant_uid, imp_uid } = params;
+  // Iamport's own message tells a closed window from a refusal (the order keeps only a reason).
+  const declined = params.error_code || params.error_msg ? sdkFailureCode(params) : undefined;
+  let settled: PayResult | undefined;
   try {
-    order = await api.order(merchant_uid);
-  } catch (error) {
-    const network = (error as { kind?: string }).kind === "network";
-    return failure(t, network ? "network_error" : "server_error", { merchant_uid });
+    settled = orderResult(t, await deps.api.order(merchant_uid));
+  } catch {
+    // Unreachable for now: confirmation below retries.
   }
-  // The shopper closed the window before any payment existed: the order is still pending, and
-  // only Iamport's message (passed through, when the server keeps it) tells a close from a refusal.
-  if (order.status === "pending" && (params.error_code || params.error_msg)) {
-    return failure(t, sdkFailureCode(params), { merchant_uid });
+  if (settled?.type === "failure" && declined && settled.detail.code !== "forgery") {
+    return failure(t, declined, settled.detail);
   }
-  if (order.status === "failed" && (params.error_code || params.error_msg)) {
-    return failure(t, sdkFailureCode(params), { merchant_uid, imp_uid: order.imp_uid });
-  }
-  const settled = orderResult(t, order);
   if (settled) return settled;
-  // Still pending: a failed redirect says so; otherwise the webhook may yet confirm it.
-  const failed = params.iamport_pay === "error" || params.iamport_pay === "failed";
-  return failure(t, "payment_failed", { merchant_uid }, failed ? undefined : t.pending);
+  if (declined) return failure(t, declined, { merchant_uid, imp_uid });
+  if (params.iamport_pay === "failed" || params.iamport_pay === "cancelled") {
+    return failure(t, "payment_failed", { merchant_uid, imp_uid });
+  }
+  return confirmPayment(deps, t, merchant_uid, imp_uid);
 }

@@ -1,7 +1,8 @@
 /**
  * One payment from click to verdict, with no DOM: order → SDK → `request_pay` → server verify.
  * Every outcome comes from our server's verdict, never from the SDK's callback alone (a page's
- * script can be altered at will; ../shared/iamport-v1.md, "Forgery").
+ * script can be altered at will). Once Iamport approved, the flow only ever confirms: it retries
+ * the server until it answers, and never tells the shopper to pay again.
  */
 import type {
   Buyer,
@@ -17,7 +18,7 @@ import type {
 } from "@iamport-pay/shared";
 import { isCurrency, toIamportAmount } from "@iamport-pay/shared/money";
 import type { Iamport } from "./iamport-sdk.js";
-import { type CompleteAnswer, type ServerApi, ServerApiError } from "./server-api.js";
+import { type ServerApi, ServerApiError } from "./server-api.js";
 import type { Strings } from "./strings.js";
 
 export type PayResult =
@@ -36,25 +37,56 @@ export interface PayInput {
   lang: "ko" | "en";
   /** Whether to hand Iamport an `m_redirect_url` (mobile browsers, or `redirect="always"`). */
   redirect: boolean;
+  /** `redirect="auto"`: an expired click activation may switch to the redirect flow. */
+  redirectFallback: boolean;
   /** The page to come back to after a mobile redirect. */
   returnUrl: string;
   strings: Strings;
 }
 
-export interface PayDeps {
+/** Time, injected so tests can drive minutes of retries without waiting for them. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** A payment between `request_pay` and the server's verdict, kept across reloads. */
+export interface PendingPayment {
+  merchant_uid: string;
+  imp_uid?: string | undefined;
+  /** Iamport approved (or a redirect came back): only confirmation is left. */
+  approved: boolean;
+}
+
+export interface ConfirmDeps {
   api: ServerApi;
+  clock: Clock;
+  /** Aborting stops confirming at once; the result is then `payment_unconfirmed`. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface PayDeps extends ConfirmDeps {
   loadSdk(url: string): Promise<Iamport>;
   requestPay(imp: Iamport, impCode: string, param: RequestPayParam): Promise<RequestPayResponse>;
   onStart(detail: PayStartDetail): void;
+  /** Stores the payment (sessionStorage) before Iamport opens and again once approved. */
+  remember(pending: PendingPayment): void;
+  /** Iamport approved: the element says "confirming". */
+  onConfirming(): void;
+  /** Whether the click that started this payment has lost its user activation since. */
+  activationExpired(): boolean;
+  /** Asks the shopper for one more click (a fresh activation); resolves on it. */
+  askToContinue(): Promise<void>;
 }
 
 /**
  * Iamport's wording when the shopper closes the payment window. UNCONFIRMED: Iamport documents
  * no error_code for it; PGs answer with messages containing "사용자가 결제를 취소", and the
- * sandbox (sandbox/README-notes.md) follows that, so the wording is what we match.
+ * sandbox follows that, so the wording is what we match.
  */
 const SHOPPER_CANCEL =
-  /사용자가 결제를 취소|결제를 취소하셨습니다|user cancel|cancelled by (the )?user/i;
+  /사용자가 결제를 취소|결제를 취소하셨습니다|결제포기|user cancel|cancelled by (the )?user/i;
 
 /** `rsp` failed: the shopper closed the window, or the PG refused. */
 export function sdkFailureCode(rsp: {
@@ -66,32 +98,40 @@ export function sdkFailureCode(rsp: {
     : "pg_declined";
 }
 
-/** Failure in both `rsp` styles: old `success: false`, new `v1/iamport.js` `error_code` only. */
+/**
+ * Failure in every `rsp` style: old `success: false`; newer PGs send no `success`, and a failure
+ * is the presence of `error_code`. Anything else is an approval, with or without `imp_uid`.
+ */
 function isFailure(rsp: RequestPayResponse): boolean {
-  return rsp.success === false || (rsp.error_code != null && rsp.error_code !== "");
+  return rsp.success === false || !!rsp.error_code;
 }
 
 export const failure = (
   t: Strings,
   code: PayFailureCode,
   ids: { merchant_uid?: string | undefined; imp_uid?: string | null | undefined } = {},
-  message = t.failure[code],
 ): PayResult => {
-  const detail: PayFailureDetail = { code, message };
+  const detail: PayFailureDetail = { code, message: t.failure[code] };
   if (ids.merchant_uid) detail.merchant_uid = ids.merchant_uid;
   if (ids.imp_uid) detail.imp_uid = ids.imp_uid;
   return { type: "failure", detail };
 };
 
-/** The failure a server call ends in. */
+/** The failure a server call before any payment ends in (a retry is safe: nothing was paid). */
 function serverFailure(t: Strings, error: unknown, merchant_uid?: string): PayResult {
-  const kind = error instanceof ServerApiError ? error.kind : "server";
+  const e = error instanceof ServerApiError ? error : undefined;
   const code =
-    kind === "network" ? "network_error" : kind === "rejected" ? "order_rejected" : "server_error";
+    e?.code === "origin_not_allowed"
+      ? "origin_not_allowed"
+      : e?.kind === "network"
+        ? "network_error"
+        : e?.kind === "rejected"
+          ? "order_rejected"
+          : "server_error";
   return failure(t, code, { merchant_uid });
 }
 
-/** The verified order's state as the events of design.md. */
+/** The verified order's state as a result; undefined while it is still pending. */
 export function orderResult(t: Strings, order: OrderView): PayResult | undefined {
   const ids = { merchant_uid: order.merchant_uid, imp_uid: order.imp_uid ?? "" };
   if (order.status === "paid") return { type: "success", detail: { ...ids, order } };
@@ -105,11 +145,53 @@ export function orderResult(t: Strings, order: OrderView): PayResult | undefined
   return undefined;
 }
 
-function verdictResult(t: Strings, answer: CompleteAnswer, merchant_uid: string, imp_uid: string) {
-  if (answer.status === "forgery") return failure(t, "forgery", { merchant_uid, imp_uid });
-  const result = orderResult(t, answer.order);
-  if (result) return result;
-  return failure(t, "payment_failed", { merchant_uid, imp_uid }, t.pending);
+/** Retries after a failed confirmation: about 1, 2, 4, 8 s, then every 10 s. */
+const RETRY_MS = [1000, 2000, 4000, 8000];
+export const RETRY_EVERY_MS = 10_000;
+/** Confirmation keeps trying at least this long before `payment_unconfirmed`. */
+export const CONFIRM_FOR_MS = 120_000;
+
+/**
+ * After an approval (or a redirect back): asks the server for its verdict until it gives one.
+ * With an `imp_uid` it is `POST /payments/complete` (which settles the order from Iamport);
+ * without, `GET /orders/:merchant_uid` (settled by the webhook or the server's reconciliation).
+ * Network errors, 5xx and "still pending" are retried; the bound, an abort or a refusal (4xx)
+ * end in `payment_unconfirmed`, never in an invitation to pay again.
+ */
+export async function confirmPayment(
+  deps: ConfirmDeps,
+  t: Strings,
+  merchant_uid: string,
+  imp_uid?: string,
+): Promise<PayResult> {
+  const { api, clock, signal } = deps;
+  const ids = { merchant_uid, imp_uid };
+  const started = clock.now();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if (imp_uid) {
+        const answer = await api.complete({ imp_uid, merchant_uid });
+        if (answer.status === "forgery") return failure(t, "forgery", ids);
+        const result = orderResult(t, answer.order);
+        if (result) return result;
+      } else {
+        const result = orderResult(t, await api.order(merchant_uid));
+        if (result) return result;
+      }
+    } catch (error) {
+      if (error instanceof ServerApiError && error.kind === "rejected") {
+        return failure(
+          t,
+          error.code === "origin_not_allowed" ? "origin_not_allowed" : "payment_unconfirmed",
+          ids,
+        );
+      }
+    }
+    const left = started + CONFIRM_FOR_MS - clock.now();
+    if (left <= 0 || signal?.aborted) return failure(t, "payment_unconfirmed", ids);
+    await clock.sleep(Math.min(RETRY_MS[attempt] ?? RETRY_EVERY_MS, left), signal);
+    if (signal?.aborted) return failure(t, "payment_unconfirmed", ids);
+  }
 }
 
 export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayResult> {
@@ -150,8 +232,6 @@ export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayRes
     return failure(t, "sdk_load_failed", { merchant_uid });
   }
 
-  deps.onStart({ merchant_uid, amount: order.amount, currency: order.currency, name: order.name });
-
   const param: RequestPayParam = {
     merchant_uid,
     name: order.name,
@@ -161,17 +241,26 @@ export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayRes
   };
   if (pg) param.pg = pg;
   if (input.payMethod) param.pay_method = input.payMethod;
-  const { name, email, tel, addr, postcode } = input.buyer;
-  if (name) param.buyer_name = name;
-  if (email) param.buyer_email = email;
-  if (tel) param.buyer_tel = tel;
-  if (addr) param.buyer_addr = addr;
-  if (postcode) param.buyer_postcode = postcode;
-  if (input.redirect) {
+  // buyer.name → buyer_name, …: the element passes only the fields that are set.
+  for (const [field, value] of Object.entries(input.buyer)) {
+    (param as unknown as Record<string, string>)[`buyer_${field}`] = value;
+  }
+
+  // A slow order can outlive the click's activation (about 5 s in Chromium); a popup-based PG
+  // window opened now would be blocked. Redirect instead, or ask for one more click.
+  let redirect = input.redirect;
+  if (!redirect && deps.activationExpired()) {
+    if (input.redirectFallback) redirect = true;
+    else await deps.askToContinue();
+  }
+  if (redirect) {
     const back = new URL(api.url("payments/complete/mobile"));
     back.searchParams.set("return", input.returnUrl);
     param.m_redirect_url = back.href;
   }
+
+  deps.onStart({ merchant_uid, amount: order.amount, currency: order.currency, name: order.name });
+  deps.remember({ merchant_uid, approved: false });
 
   let rsp: RequestPayResponse;
   try {
@@ -179,35 +268,24 @@ export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayRes
   } catch {
     return failure(t, "payment_failed", { merchant_uid });
   }
-  const imp_uid = rsp.imp_uid ?? undefined;
+  const imp_uid = rsp.imp_uid || undefined;
 
-  if (isFailure(rsp) || !imp_uid) {
-    const sdkSays = failure(t, sdkFailureCode(rsp), { merchant_uid, imp_uid }, undefined);
+  if (isFailure(rsp)) {
+    const sdkSays = failure(t, sdkFailureCode(rsp), { merchant_uid, imp_uid });
     if (!imp_uid) return sdkSays;
-    // A failed rsp with an imp_uid is still a payment Iamport knows: let the server record it,
-    // and trust its verdict if it says otherwise (a failed payment can later turn paid).
+    // A failed rsp with an imp_uid (a closed window leaves a failed payment too) is still a
+    // payment Iamport knows: let the server record it, and trust its verdict if it says
+    // otherwise (a failed payment can later turn paid). One try: nothing was approved.
     try {
-      const verdict = verdictResult(
-        t,
-        await api.complete({ imp_uid, merchant_uid }),
-        merchant_uid,
-        imp_uid,
-      );
-      return verdict.type === "failure" ? sdkSays : verdict;
+      const answer = await api.complete({ imp_uid, merchant_uid });
+      const verdict = answer.status === "forgery" ? undefined : orderResult(t, answer.order);
+      return verdict && verdict.type !== "failure" ? verdict : sdkSays;
     } catch {
       return sdkSays;
     }
   }
 
-  try {
-    return verdictResult(t, await api.complete({ imp_uid, merchant_uid }), merchant_uid, imp_uid);
-  } catch (error) {
-    const result = serverFailure(t, error, merchant_uid);
-    // A 4xx here is not the cart's fault; only /orders can reject an order.
-    if (result.type === "failure" && result.detail.code === "order_rejected") {
-      return failure(t, "server_error", { merchant_uid, imp_uid });
-    }
-    if (result.type === "failure") result.detail.imp_uid = imp_uid;
-    return result;
-  }
+  deps.remember({ merchant_uid, imp_uid, approved: true });
+  deps.onConfirming();
+  return confirmPayment(deps, t, merchant_uid, imp_uid);
 }

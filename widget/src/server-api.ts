@@ -91,14 +91,13 @@ export function createServerApi(server: string, options: ServerApiOptions = {}):
       });
       answer = await response.json().catch(() => undefined);
     } catch (error) {
-      throw new ServerApiError("network", `${path}: ${(error as Error).message}`);
+      throw new ServerApiError("network", `${path}: ${error}`);
     }
     const ok = response.ok || response.status === acceptStatus;
     if (ok && isObject(answer) && check(answer)) return answer;
     const code = isObject(answer) && isString(answer.code) ? answer.code : undefined;
-    const message = isObject(answer) && isString(answer.message) ? answer.message : "";
     const kind = response.status >= 400 && response.status < 500 ? "rejected" : "server";
-    throw new ServerApiError(kind, `${path}: ${response.status} ${message}`.trim(), code);
+    throw new ServerApiError(kind, `${path}: ${response.status}`, code);
   }
 
   return {

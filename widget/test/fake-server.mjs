@@ -102,6 +102,16 @@ export async function fakeServer(ctx, next) {
     return;
   }
 
+  if (flags.has("origin-403")) {
+    // What the real server answers a page on an origin it does not allow.
+    ctx.set("access-control-allow-origin", ctx.get("origin") || "*");
+    return send(ctx, 403, error("origin_not_allowed", "add the origin to ALLOWED_ORIGINS"));
+  }
+  if (flags.has("orders-slow") && route === "orders") {
+    // Past Chromium's ~5 s user-activation window after the click.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+  }
+
   if (route === "config" && ctx.method === "GET") {
     if (flags.has("config-500")) return send(ctx, 500, error("internal", "boom"));
     const config = {
@@ -125,6 +135,11 @@ export async function fakeServer(ctx, next) {
   }
   if (route === "payments/complete" && ctx.method === "POST") {
     if (flags.has("complete-500")) return send(ctx, 500, error("internal", "Internal error"));
+    const completes = logs.get(run).filter((r) => r.path === "payments/complete").length;
+    // Iamport slow or a proxy error right after approval, then recovery.
+    if (flags.has("complete-503-once") && completes === 1) {
+      return send(ctx, 503, error("iamport_unavailable", "Iamport did not answer"));
+    }
     if (flags.has("forgery")) return send(ctx, 400, { status: "forgery", message: "위조된 결제" });
     const { imp_uid = "", merchant_uid = "" } = body ?? {};
     if (imp_uid.startsWith("imp_vbank")) {

@@ -11,6 +11,7 @@ import {
   sdkAnswers,
   shopperCloses,
   statusText,
+  until,
 } from "./helpers.js";
 
 describe("a payment from click to verdict", () => {
@@ -146,17 +147,44 @@ describe("a payment from click to verdict", () => {
     expect((await failed).detail.code).to.equal("server_error");
   });
 
-  it("a server error (5xx) while verifying gets server_error with the payment's ids", async () => {
+  it("a 503 after approval is retried: the element confirms, never says try again, and succeeds once", async () => {
+    const server = fakeServer("complete-503-once");
     sdkAnswers(approve);
     const el = await mount(
-      `<iamport-pay-button server="${fakeServer("complete-500").url}" sku="chair-001"></iamport-pay-button>`,
+      `<iamport-pay-button server="${server.url}" sku="chair-001" lang="en"></iamport-pay-button>`,
+    );
+    const seen: string[] = [];
+    for (const type of ["iamport-pay-success", "iamport-pay-failure"]) {
+      el.addEventListener(type, () => seen.push(type));
+    }
+
+    const succeeded = oneEvent(el, "iamport-pay-success") as Promise<PaySuccessEvent>;
+    inner(el).click();
+    await until(() => statusText(el).startsWith("Confirming your payment"));
+    expect(el.state).to.equal("busy");
+    const { detail } = await succeeded;
+
+    expect(detail.order.status).to.equal("paid");
+    expect(seen).to.deep.equal(["iamport-pay-success"]);
+    const log = await server.log();
+    expect(log.filter((r) => r.path === "payments/complete")).to.have.length(2);
+    expect(log.filter((r) => r.path === "orders")).to.have.length(1);
+  });
+
+  it("a confirmation the page aborts ends in payment_unconfirmed with the payment's ids", async () => {
+    sdkAnswers(approve);
+    const el = await mount(
+      `<iamport-pay-button server="${fakeServer("complete-500").url}" sku="chair-001" lang="en"></iamport-pay-button>`,
     );
 
     const failed = oneEvent(el, "iamport-pay-failure") as Promise<PayFailureEvent>;
     inner(el).click();
+    await until(() => statusText(el).startsWith("Confirming"));
+    el.abort();
     const { detail } = await failed;
 
-    expect(detail.code).to.equal("server_error");
+    expect(detail.code).to.equal("payment_unconfirmed");
+    expect(detail.message).to.contain("do not pay again");
     expect(detail.imp_uid).to.equal(`imp_paid_${detail.merchant_uid}`);
   });
 
@@ -202,7 +230,8 @@ describe("a payment from click to verdict", () => {
     await started;
     await el.updateComplete;
     const button = inner(el);
-    expect(button.disabled).to.equal(true);
+    // aria-disabled, not disabled: a disabled button would drop the keyboard's focus.
+    expect(button.getAttribute("aria-disabled")).to.equal("true");
     expect(button.getAttribute("aria-busy")).to.equal("true");
     button.click();
     const second = el.pay();

@@ -1,6 +1,6 @@
 /** Shared by the browser tests: a fresh fake server per test, and the fake SDK's behaviour. */
 import type { RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
-import { fixture } from "@open-wc/testing";
+import { fixture, waitUntil } from "@open-wc/testing";
 import type { IamportPayButton } from "../src/iamport-pay-button.js";
 import "../src/iamport-pay-button.js";
 
@@ -12,6 +12,18 @@ type FakeWindow = Window & {
   IMP?: unknown;
 };
 export const page = window as FakeWindow;
+
+// Payments a test started must not be resumed by the next test's button.
+beforeEach(() => {
+  sessionStorage.clear();
+});
+
+/** Records a payment as started by the page's button `key` (`@0` the first, or `#id`). */
+export function startedHere(merchant_uid: string, key = "@0", imp_uid?: string) {
+  const record = { merchant_uid, imp_uid, approved: imp_uid !== undefined, key, at: Date.now() };
+  const list = JSON.parse(sessionStorage.getItem("iamport-pay.pending") ?? "[]");
+  sessionStorage.setItem("iamport-pay.pending", JSON.stringify([...list, record]));
+}
 
 let runs = 0;
 /** A server base URL whose requests no other test sees; `scenario` picks the fake's answers. */
@@ -91,4 +103,9 @@ export function inner(element: IamportPayButton): HTMLButtonElement {
 
 export function statusText(element: IamportPayButton): string {
   return element.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim() ?? "";
+}
+
+/** Waits for a condition with a bound far above any machine's slowness (the test's own timeout). */
+export function until(condition: () => boolean): Promise<void> {
+  return waitUntil(condition, "the condition never held", { timeout: 9000, interval: 20 });
 }

@@ -1,13 +1,16 @@
 import { expect, oneEvent } from "@open-wc/testing";
 import type { PayFailureEvent, PaySuccessEvent, PayVbankIssuedEvent } from "../src/events.js";
-import { fakeServer, mount, statusText } from "./helpers.js";
+import type { IamportPayButton } from "../src/iamport-pay-button.js";
+import { fakeServer, mount, startedHere, statusText, until } from "./helpers.js";
 
 let returns = 0;
 /** Puts this page where the server's 303 would send the shopper back. */
-function landBack(params: Record<string, string>): string {
+function landBack(params: Record<string, string>, startedBy: string | null = "@0"): string {
   const url = new URL(location.href);
   returns += 1;
   const merchant_uid = `m_return_${returns}`;
+  // The button that started the payment recorded it before the redirect.
+  if (startedBy) startedHere(merchant_uid, startedBy);
   url.searchParams.set("shop_tab", "cart");
   url.searchParams.set("merchant_uid", merchant_uid);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
@@ -114,26 +117,79 @@ describe("coming back from a mobile redirect", () => {
     expect((await failed).detail.code).to.equal("forgery");
   });
 
-  it("of three buttons on the page, one reports the return", async () => {
+  it("of three buttons on the page, only the one that started the payment reports it, in its language", async () => {
     const server = fakeServer("return-paid");
-    landBack({ iamport_pay: "success" });
-    let count = 0;
-    const counter = () => {
-      count += 1;
-    };
+    landBack({ iamport_pay: "success" }, "#second");
+    const reports: EventTarget[] = [];
+    const counter = (event: Event) => reports.push(event.target as EventTarget);
     document.addEventListener("iamport-pay-success", counter);
     const reported = oneEvent(document, "iamport-pay-success");
 
     const first =
-      await mount(`<iamport-pay-button server="${server.url}" sku="a"></iamport-pay-button>
-      <iamport-pay-button server="${server.url}" sku="b"></iamport-pay-button>
-      <iamport-pay-button server="${server.url}" sku="c"></iamport-pay-button>`);
+      await mount(`<iamport-pay-button server="${server.url}" sku="a" lang="ko"></iamport-pay-button>
+      <iamport-pay-button id="second" server="${server.url}" sku="b" lang="en"></iamport-pay-button>
+      <iamport-pay-button server="${server.url}" sku="c" lang="ko"></iamport-pay-button>`);
     await reported;
-    await first.updateComplete;
+    const second = document.getElementById("second") as IamportPayButton;
+    await second.updateComplete;
     document.removeEventListener("iamport-pay-success", counter);
 
-    expect(count).to.equal(1);
+    expect(reports).to.deep.equal([second]);
+    expect(statusText(second)).to.equal("Payment complete.");
+    expect(first.state).to.equal("idle");
     expect((await server.log()).filter((r) => r.path.startsWith("orders/"))).to.have.length(1);
+  });
+
+  it("a return for a payment this browser did not start fires nothing and is cleaned away", async () => {
+    const server = fakeServer("return-paid");
+    landBack({ imp_uid: "x", iamport_pay: "success" }, null);
+    let fired = 0;
+    const count = () => {
+      fired += 1;
+    };
+    const types = ["iamport-pay-success", "iamport-pay-failure", "iamport-pay-vbank-issued"];
+    for (const type of types) document.addEventListener(type, count);
+
+    const el = await mount(
+      `<iamport-pay-button server="${server.url}" sku="a"></iamport-pay-button>`,
+    );
+    await until(() => !new URL(location.href).searchParams.has("merchant_uid"));
+    await el.updateComplete;
+    for (const type of types) document.removeEventListener(type, count);
+
+    expect(fired).to.equal(0);
+    expect(el.state).to.equal("idle");
+    expect((await server.log()).filter((r) => r.path.startsWith("orders/"))).to.have.length(0);
+  });
+
+  it("after a return the button scrolls into view and moves focus to its status", async () => {
+    const server = fakeServer("return-paid");
+    landBack({ iamport_pay: "success" });
+    const succeeded = oneEvent(document, "iamport-pay-success");
+
+    const el = await mount(`<div style="height: 3000px"></div>
+      <iamport-pay-button server="${server.url}" sku="a"></iamport-pay-button>`);
+    await succeeded;
+    await until(() => el.shadowRoot?.activeElement?.getAttribute("part") === "status");
+
+    const box = el.getBoundingClientRect();
+    expect(box.top).to.be.at.least(0);
+    expect(box.bottom).to.be.at.most(innerHeight);
+  });
+
+  it("a return the server could not verify yet is confirmed, not reported as failed", async () => {
+    const server = fakeServer("return-pending");
+    landBack({ imp_uid: "imp_x", iamport_pay: "error" });
+    const succeeded = new Promise<PaySuccessEvent>((resolve) =>
+      document.addEventListener("iamport-pay-success", resolve, { once: true }),
+    );
+
+    await mount(`<iamport-pay-button server="${server.url}" sku="a"></iamport-pay-button>`);
+    await succeeded;
+
+    // The stored order was pending: the element asked the server to verify imp_x itself.
+    const complete = (await server.log()).find((r) => r.path === "payments/complete");
+    expect(complete?.body).to.include({ imp_uid: "imp_x" });
   });
 
   it("a merchant_uid alone (the shop's own parameter) is not taken for a return", async () => {

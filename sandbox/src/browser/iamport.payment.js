@@ -91,7 +91,7 @@
       return undefined;
     }
     if (param.m_redirect_url) {
-      // Redirect PGs replace the page; the callback never runs (iamport-v1.md, The flow).
+      // Redirect PGs replace the page; the callback never runs (docs/iamport-notes.md, "The payment flow").
       window.location.href = checkoutUrl(param, "redirect", "");
       return undefined;
     }

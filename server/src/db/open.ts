@@ -92,7 +92,7 @@ async function openPglite(location: string): Promise<Db> {
     kind: "pglite",
     query: async (text, params) => (await client.query<RawRow>(text, params as unknown[])).rows,
     async close() {
-      // An unclosed PGlite keeps Node alive (setup-notes.md); closing twice throws.
+      // An unclosed PGlite keeps Node alive (docs/development.md); closing twice throws.
       if (closed) return;
       closed = true;
       await client.close();

@@ -24,17 +24,28 @@ const texts: Record<string, [string, string]> = {
 export const mobileResultStyle =
   "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}h1{font-size:1.25rem}";
 
-export function mobileResultPage(outcome: string): string {
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * `shopUrl` (from the server's configuration, never from the query) becomes a link back to the
+ * shop: a shopper on a phone has no other way back from a full-page redirect.
+ */
+export function mobileResultPage(outcome: string, shopUrl?: string): string {
   const [ko, en] = texts[outcome] ?? texts.error!;
+  const back = shopUrl
+    ? `<p><a href="${escapeHtml(shopUrl)}">상점으로 돌아가기 <span lang="en">(Back to the shop)</span></a></p>`
+    : `<p>이 창을 닫고 상점으로 돌아가세요. <span lang="en">You may close this page and return to the shop.</span></p>`;
   return `<!doctype html>
 <html lang="ko">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>결제 결과 · Payment result</title>
 <style>${mobileResultStyle}</style></head>
 <body>
+<main>
 <h1>${ko}</h1>
 <p lang="en">${en}</p>
-<p>이 창을 닫고 상점으로 돌아가세요. <span lang="en">You may close this page and return to the shop.</span></p>
+${back}
+</main>
 </body>
 </html>
 `;

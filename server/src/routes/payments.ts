@@ -25,6 +25,8 @@ export interface PaymentRoutesOptions {
   db: Db;
   /** Origins `return` may point at; computed per request when the server's own origin is meant. */
   allowedOrigins: (requestUrl: string) => string[];
+  /** Linked from the result page shown when the shopper cannot be sent back. */
+  shopUrl?: string | undefined;
 }
 
 type Env = { Variables: { log: Logger } };
@@ -70,7 +72,7 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
     try {
       query = queryOf(c, MobileReturnQuery);
     } catch {
-      return c.html(mobileResultPage("error"), 400);
+      return c.html(mobileResultPage("error", options.shopUrl), 400);
     }
     let outcome: string;
     try {
@@ -97,7 +99,10 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
 
     const target = allowedReturn(query.return, c.req.url, options.allowedOrigins(c.req.url));
     if (target === undefined) {
-      return c.html(mobileResultPage(outcome), query.return === undefined ? 200 : 400);
+      return c.html(
+        mobileResultPage(outcome, options.shopUrl),
+        query.return === undefined ? 200 : 400,
+      );
     }
     target.searchParams.set("merchant_uid", query.merchant_uid);
     target.searchParams.set("iamport_pay", outcome);
