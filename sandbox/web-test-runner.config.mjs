@@ -2,6 +2,8 @@
 // runner's own dev server under /sandbox/, so the checkout iframe is same-origin and the tests
 // can drive it. Webhooks go to a stub fetch that answers 200 (they are checked through
 // GET /sandbox/control/webhooks).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Hono } from "hono";
 import { tsImport } from "tsx/esm/api";
 import { browserTestConfig } from "../wtr.base.mjs";
@@ -31,9 +33,17 @@ async function sandboxMiddleware(ctx, next) {
   ctx.body = Buffer.from(await response.arrayBuffer());
 }
 
+// axe-core from npm, served to the page so a test can load it into the checkout frame.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"));
+async function axeMiddleware(ctx, next) {
+  if (ctx.path !== "/axe.min.js") return next();
+  ctx.type = "text/javascript";
+  ctx.body = axeSource;
+}
+
 export default browserTestConfig({
   tsconfig: new URL("./test/tsconfig.json", import.meta.url).pathname,
   files: ["test/**/*.browser.test.ts"],
-  middleware: [sandboxMiddleware],
+  middleware: [axeMiddleware, sandboxMiddleware],
   testFramework: { config: { timeout: 10_000 } },
 });

@@ -24,7 +24,9 @@ export default defineConfig({
     sourcemap: false,
     // Vite keeps whitespace in ES library builds (for re-bundling); ours is loaded as is.
     rolldownOptions: { output: { minify: true } },
-    emptyOutDir: true,
+    // `pnpm build` empties dist first; `size` and the browser tests rebuild only these two
+    // files and must leave the compiled module (dist/lib) in place.
+    emptyOutDir: false,
     lib: {
       entry: "src/index.ts",
       name: "IamportPayButton",

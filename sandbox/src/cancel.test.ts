@@ -19,8 +19,9 @@ describe("POST /payments/cancel", () => {
     return s.call("POST", "/payments/cancel", { body, token });
   }
   async function read(impUid: string) {
-    return PaymentEnvelope.parse((await s.call("GET", `/payments/${impUid}`, { token })).body)
-      .response!;
+    return PaymentEnvelope.parse(
+      (await s.call("GET", `/payments/${impUid}?include_sandbox=true`, { token })).body,
+    ).response!;
   }
 
   it("cancels everything when no amount is given", async () => {

@@ -3,6 +3,7 @@
  * by the control API's "admin console" refund.
  */
 import type { Payment } from "@iamport-pay/shared";
+import { isBankCode } from "./bank-codes.js";
 import { newCancellationId } from "./payment-factory.js";
 
 export interface CancelInput {
@@ -42,7 +43,8 @@ export function cancelPayment(
       message: `checksum(${input.checksum})이 취소가능금액(${cancellable})과 일치하지 않습니다.`,
     };
   }
-  const amount = input.amount ?? cancellable;
+  // Absent or 0 means everything still cancellable (OpenAPI: "누락하거나 0을 입력하는 경우 전액").
+  const amount = input.amount === undefined || input.amount === 0 ? cancellable : input.amount;
   if (amount > cancellable + 1e-9) {
     return {
       ok: false,
@@ -57,6 +59,12 @@ export function cancelPayment(
     return {
       ok: false,
       message: "가상계좌 환불시 refund_holder, refund_bank, refund_account 파라미터가 필요합니다.",
+    };
+  }
+  if (payment.pay_method === "vbank" && input.refund_bank && !isBankCode(input.refund_bank)) {
+    return {
+      ok: false,
+      message: `refund_bank(${input.refund_bank})는 올바른 은행코드가 아닙니다.`,
     };
   }
   const cancellationId = newCancellationId();

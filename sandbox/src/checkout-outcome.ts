@@ -1,17 +1,19 @@
 /**
  * What happens when the shopper presses a button on the checkout page: the payment Iamport would
  * record, the `rsp` the SDK's callback gets, and for `m_redirect_url` where the browser goes.
- * See README-notes.md for the error codes clients rely on.
+ * See README.md for the error codes clients rely on.
  */
-import type { Payment, RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
+import type { Payment, RequestPayResponse } from "@iamport-pay/shared";
 import { amountProblem } from "./amount.js";
+import type { CheckoutParam } from "./checkout-param.js";
 import { DEFAULT_PG, parseVbankDue } from "./payment-factory.js";
 import { redirectUrl } from "./redirect-query.js";
+import { usesNewerStyle } from "./sdk-style.js";
 import type { SandboxState } from "./state.js";
 
 export type CheckoutAction = "approve" | "decline" | "close" | "vbank";
 
-/** UNCONFIRMED codes (README-notes.md): F400 the shopper gave up, F500 the PG refused. */
+/** UNCONFIRMED codes (README.md): F400 the shopper gave up, F500 the PG refused. */
 export const SHOPPER_CANCELLED = {
   error_code: "F400",
   error_msg: "사용자가 결제를 취소하셨습니다",
@@ -30,7 +32,7 @@ export const ALREADY_PAID = {
 } as const;
 
 export interface CheckoutRequest {
-  param: RequestPayParam;
+  param: CheckoutParam;
   action: CheckoutAction;
   /** What the Amount field held when the button was pressed (a forged amount, in tests). */
   amount: number;
@@ -52,7 +54,7 @@ function customDataString(value: unknown): string | null {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function successRsp(payment: Payment, param: RequestPayParam): RequestPayResponse {
+function successRsp(payment: Payment, param: CheckoutParam): RequestPayResponse {
   const text = (value: string | null) => value ?? undefined;
   return {
     success: true,
@@ -90,15 +92,21 @@ export function completeCheckout(state: SandboxState, request: CheckoutRequest):
   if (action === "vbank" && payMethod !== "vbank") {
     return { ok: false, message: "A virtual account is issued only for pay_method vbank." };
   }
-  const problem = amountProblem(request.amount, param.currency ?? "KRW");
-  if (problem) return { ok: false, message: problem };
 
   const finish = (
     payment: Payment | null,
     failure?: { error_code: string; error_msg: string },
   ): CheckoutResult => {
-    const rsp: RequestPayResponse =
-      payment && !failure
+    const newer = usesNewerStyle(pgProvider);
+    const rsp: RequestPayResponse = newer
+      ? {
+          // The newer style: failure is the presence of error_code; there is no `success`.
+          imp_uid: payment?.imp_uid ?? null,
+          merchant_uid: param.merchant_uid,
+          error_code: failure?.error_code ?? null,
+          error_msg: failure?.error_msg ?? null,
+        }
+      : payment && !failure
         ? successRsp(payment, param)
         : {
             success: false,
@@ -115,19 +123,14 @@ export function completeCheckout(state: SandboxState, request: CheckoutRequest):
             payMethod,
             merchant_uid: param.merchant_uid,
             imp_uid: payment?.imp_uid ?? null,
-            success: rsp.success === true,
-            error_code: rsp.error_code ?? undefined,
-            error_msg: rsp.error_msg ?? undefined,
+            success: failure === undefined,
+            error_code: failure?.error_code,
+            error_msg: failure?.error_msg,
+            merchantUidOnly: state.settings.redirectMerchantUidOnly,
           })
         : null;
     return { ok: true, rsp, redirect };
   };
-
-  // The shopper closed the window: nothing reached the PG, so nothing is stored.
-  if (action === "close") return finish(null, SHOPPER_CANCELLED);
-
-  // UNCONFIRMED: Iamport refuses a new payment for a merchant_uid that is already paid.
-  if (state.store.findByMerchantUid(param.merchant_uid, "paid")) return finish(null, ALREADY_PAID);
 
   const record = (status: "paid" | "ready" | "failed", amount: number, fail_reason?: string) =>
     state.addPayment(
@@ -152,6 +155,18 @@ export function completeCheckout(state: SandboxState, request: CheckoutRequest):
       },
       param.notice_url,
     ).payment;
+
+  // The shopper closed the window or pressed cancel: Iamport still records the attempt as a
+  // `failed` payment with an imp_uid (PortOne V1 guide), and sends no webhook for it. The amount
+  // is the one requested: nothing the shopper typed reached a PG.
+  if (action === "close") {
+    return finish(record("failed", param.amount, SHOPPER_CANCELLED.error_msg), SHOPPER_CANCELLED);
+  }
+
+  const problem = amountProblem(request.amount, param.currency ?? "KRW");
+  if (problem) return { ok: false, message: problem };
+  // UNCONFIRMED: Iamport refuses a new payment for a merchant_uid that is already paid.
+  if (state.store.findByMerchantUid(param.merchant_uid, "paid")) return finish(null, ALREADY_PAID);
 
   if (action === "decline") {
     return finish(record("failed", request.amount, PG_DECLINED.error_msg), PG_DECLINED);

@@ -29,8 +29,9 @@ describe("the checkout page and its outcomes", () => {
     };
   }
   async function read(impUid: string) {
-    return PaymentEnvelope.parse((await s.call("GET", `/payments/${impUid}`, { token })).body)
-      .response!;
+    return PaymentEnvelope.parse(
+      (await s.call("GET", `/payments/${impUid}?include_sandbox=true`, { token })).body,
+    ).response!;
   }
 
   it("serves the stand-in SDK as JavaScript", async () => {
@@ -119,11 +120,139 @@ describe("the checkout page and its outcomes", () => {
     expect((await read(body.rsp.imp_uid!)).status).toBe("failed");
   });
 
-  it("closes: the shopper's cancel, with no payment stored", async () => {
-    const { body } = await complete({ action: "close" });
-    expect(body.rsp).toMatchObject({ success: false, error_code: "F400", imp_uid: null });
-    expect(body.rsp.error_msg).toContain("사용자가 결제를 취소");
-    expect((await s.call("GET", "/payments/find/m1", { token })).status).toBe(404);
+  it("closes: the shopper's cancel leaves a failed payment with an imp_uid and no webhook", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { body } = await complete({
+        action: "close",
+        param: { ...param, notice_url: receiver.url },
+      });
+      expect(body.rsp).toMatchObject({ success: false, error_code: "F400", merchant_uid: "m1" });
+      expect(body.rsp.error_msg).toContain("사용자가 결제를 취소");
+      expect(body.rsp.imp_uid).toMatch(/^imp_\d{12}$/);
+      const payment = await read(body.rsp.imp_uid!);
+      expect(payment).toMatchObject({ status: "failed", merchant_uid: "m1", amount: 64900 });
+      expect(payment.fail_reason).toContain("사용자가 결제를 취소");
+      await s.sandbox.settled();
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("puts the closed payment's imp_uid and the error on the redirect", async () => {
+    const back = "https://shop.example/return";
+    const { body } = await complete({
+      action: "close",
+      param: { ...param, m_redirect_url: back },
+      mode: "redirect",
+    });
+    const query = Object.fromEntries(new URL(body.redirect!).searchParams);
+    expect(query).toMatchObject({
+      imp_uid: body.rsp.imp_uid,
+      merchant_uid: "m1",
+      imp_success: "false",
+      error_code: "F400",
+    });
+    expect(query.error_msg).toContain("사용자가 결제를 취소");
+  });
+
+  it.each(["tosspayments", "smartro_v2", "nice_v2", "paypal_v2", "ksnet", "welcome"])(
+    "answers %s in the newer style: no success field, no success flag on the redirect",
+    async (pg) => {
+      const ok = await complete({ param: { ...param, pg } });
+      expect(Object.keys(ok.body.rsp).sort()).toEqual([
+        "error_code",
+        "error_msg",
+        "imp_uid",
+        "merchant_uid",
+      ]);
+      expect(ok.body.rsp).toMatchObject({ error_code: null, merchant_uid: "m1" });
+      expect((await read(ok.body.rsp.imp_uid!)).status).toBe("paid");
+
+      const back = "https://shop.example/return";
+      const declined = await complete({
+        param: { ...param, pg, merchant_uid: "m9", m_redirect_url: back },
+        mode: "redirect",
+        action: "decline",
+      });
+      expect(declined.body.rsp).not.toHaveProperty("success");
+      expect(declined.body.rsp.error_code).toBe("F500");
+      const query = Object.fromEntries(new URL(declined.body.redirect!).searchParams);
+      expect(Object.keys(query).sort()).toEqual([
+        "error_code",
+        "error_msg",
+        "imp_uid",
+        "merchant_uid",
+      ]);
+    },
+  );
+
+  it("sends only merchant_uid on a success redirect when told to", async () => {
+    await s.call("PUT", "/control/settings", { body: { redirect_merchant_uid_only: true } });
+    const back = "https://shop.example/return?x=1";
+    const paid = await complete({ param: { ...param, m_redirect_url: back }, mode: "redirect" });
+    expect(Object.fromEntries(new URL(paid.body.redirect!).searchParams)).toEqual({
+      x: "1",
+      merchant_uid: "m1",
+    });
+    // Failures still say what went wrong.
+    const declined = await complete({
+      param: { ...param, merchant_uid: "m2", m_redirect_url: back },
+      mode: "redirect",
+      action: "decline",
+    });
+    expect(new URL(declined.body.redirect!).searchParams.get("error_code")).toBe("F500");
+  });
+
+  it.each([
+    ["javascript:alert(document.domain)", "m_redirect_url"],
+    ["data:text/html,<script>alert(1)</script>", "m_redirect_url"],
+    ["ftp://shop.example/x", "m_redirect_url"],
+    ["javascript:alert(1)", "notice_url"],
+    ["http://10.0.0.8/internal", "notice_url"],
+    ["https://other.example/hook", "notice_url"],
+  ])("answers 400 to %s as %s, on the page and on completion", async (url, field) => {
+    const bad = { ...param, [field]: url };
+    const query = new URLSearchParams({ imp_code: "imp12345678", param: JSON.stringify(bad) });
+    const page = await fetch(`${s.url}/checkout?${query}`);
+    expect(page.status).toBe(400);
+    expect(await page.text()).not.toContain(url);
+    expect((await complete({ param: bad })).status).toBe(400);
+    const all = (await s.call("GET", "/control/payments")).body as unknown as unknown[];
+    expect(all).toHaveLength(0);
+  });
+
+  it("refuses a merchant_uid over 40 characters and takes one of exactly 40", async () => {
+    expect((await complete({ param: { ...param, merchant_uid: "x".repeat(41) } })).status).toBe(
+      400,
+    );
+    const forty = await complete({ param: { ...param, merchant_uid: "y".repeat(40) } });
+    expect(forty.body.rsp.success).toBe(true);
+  });
+
+  it.each([
+    "202612312359",
+    "20261231",
+    "20261231235900",
+    "2026-12-31",
+    "2026-12-31 23:59",
+    "2026-12-31 23:59:00",
+  ])("takes vbank_due %s as 31 December 2026, Korean time", async (vbank_due) => {
+    const vbank = { ...param, pay_method: "vbank", vbank_due };
+    const { body } = await complete({ param: vbank, action: "vbank" });
+    expect(body.rsp.vbank_date).toBe(Date.UTC(2026, 11, 31, 14, 59) / 1000);
+  });
+
+  it("refuses a vbank_due that is not a date", async () => {
+    for (const vbank_due of ["tomorrow", "2026-13-01", "20260231"]) {
+      const vbank = { ...param, pay_method: "vbank", vbank_due };
+      expect((await complete({ param: vbank, action: "vbank" })).status).toBe(400);
+    }
+  });
+
+  it.each(["ko", "en", "zh", "jp", "ja"])("takes language %s", async (language) => {
+    expect((await complete({ param: { ...param, language } })).body.rsp.success).toBe(true);
   });
 
   it("issues a virtual account only for pay_method vbank", async () => {

@@ -3,11 +3,14 @@
  * (`/checkout`) and the endpoint its buttons call (`/checkout/complete`).
  */
 import { readFileSync } from "node:fs";
-import { formatZodError, RequestPayParam } from "@iamport-pay/shared";
+import { formatZodError } from "@iamport-pay/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { completeCheckout } from "./checkout-outcome.js";
 import { renderCheckoutPage } from "./checkout-page.js";
+import { CheckoutParam } from "./checkout-param.js";
+import { noticeUrlProblem } from "./control.js";
+import { controlGuard } from "./control-guard.js";
 import { controlError } from "./envelope.js";
 import type { SandboxState } from "./state.js";
 
@@ -16,7 +19,7 @@ const sdkSource = readFileSync(new URL("./browser/iamport.payment.js", import.me
 const Mode = z.enum(["iframe", "redirect"]);
 
 const CompleteBody = z.object({
-  param: RequestPayParam,
+  param: CheckoutParam,
   mode: Mode,
   action: z.enum(["approve", "decline", "close", "vbank"]),
   amount: z.number().positive(),
@@ -25,10 +28,14 @@ const CompleteBody = z.object({
 /** The page's query: the SDK hands over request_pay's param as JSON. */
 function parseParam(raw: string | undefined) {
   try {
-    return RequestPayParam.safeParse(JSON.parse(raw ?? ""));
+    return CheckoutParam.safeParse(JSON.parse(raw ?? ""));
   } catch {
-    return RequestPayParam.safeParse(undefined);
+    return CheckoutParam.safeParse(undefined);
   }
+}
+
+function errorPage(message: string) {
+  return `<!doctype html><html lang="en"><title>Checkout error</title><main><h1>Checkout error</h1><p role="alert">${message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p></main></html>`;
 }
 
 export function createCheckoutRoutes(state: SandboxState): Hono {
@@ -51,19 +58,14 @@ export function createCheckoutRoutes(state: SandboxState): Hono {
     const param = parseParam(c.req.query("param"));
     const mode = Mode.safeParse(c.req.query("mode") ?? "iframe");
     if (!param.success || !mode.success) {
-      return c.html(
-        `<!doctype html><title>Checkout error</title><p role="alert">Invalid payment request: ${
-          param.success ? "mode" : formatZodError(param.error).replace(/</g, "&lt;")
-        }</p>`,
-        400,
-      );
+      const why = param.success ? "mode" : formatZodError(param.error);
+      return c.html(errorPage(`Invalid payment request: ${why}`), 400);
     }
+    const target = noticeUrlProblem(state, param.data.notice_url);
+    if (target) return c.html(errorPage(`Invalid payment request: ${target}`), 400);
     const impCode = c.req.query("imp_code") ?? "";
     if (impCode !== state.options.impCode) {
-      return c.html(
-        '<!doctype html><title>Checkout error</title><p role="alert">Unknown merchant code (IMP.init).</p>',
-        400,
-      );
+      return c.html(errorPage("Unknown merchant code (IMP.init)."), 400);
     }
     return c.html(
       renderCheckoutPage({
@@ -75,6 +77,8 @@ export function createCheckoutRoutes(state: SandboxState): Hono {
     );
   });
 
+  // The page's buttons post JSON from the sandbox's own origin; nothing else may record payments.
+  checkout.use("/checkout/complete", controlGuard);
   checkout.post("/checkout/complete", async (c) => {
     let raw: unknown;
     try {
@@ -84,6 +88,8 @@ export function createCheckoutRoutes(state: SandboxState): Hono {
     }
     const body = CompleteBody.safeParse(raw);
     if (!body.success) return controlError(c, 400, "bad_request", formatZodError(body.error));
+    const target = noticeUrlProblem(state, body.data.param.notice_url);
+    if (target) return controlError(c, 400, "bad_request", target);
     const result = completeCheckout(state, {
       ...body.data,
       userAgent: c.req.header("user-agent") ?? null,

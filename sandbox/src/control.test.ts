@@ -94,7 +94,7 @@ describe("the control API", () => {
     const answer = await s.call("POST", `/control/payments/${card.imp_uid}/cancel`, {
       body: { amount: 40 },
     });
-    expect(Payment.parse(answer.body)).toMatchObject({ status: "paid", cancel_amount: 40 });
+    expect(answer.body).toMatchObject({ status: "paid", cancel_amount: 40 });
     const tooMuch = await s.call("POST", `/control/payments/${card.imp_uid}/cancel`, {
       body: { amount: 100 },
     });
@@ -118,6 +118,8 @@ describe("the control API", () => {
       status: "error",
       code: "not_found",
     });
-    expect((await s.call("GET", "/nothing")).body).toMatchObject({ code: -1, response: null });
+    const gap = await fetch(`${s.url}/nothing`);
+    expect(gap.status).toBe(404);
+    expect(gap.headers.get("content-type")).toMatch(/text\/html/);
   });
 });

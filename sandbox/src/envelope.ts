@@ -13,11 +13,17 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export const IAMPORT_ERROR = -1;
 export const IAMPORT_REFUSED = 1;
 
-export function ok<T>(c: Context, response: T) {
+// Plain `Response` return types: Hono's inferred JSON types are too large to emit as .d.ts.
+export function ok<T>(c: Context, response: T): Response {
   return c.json({ code: 0, message: null, response }, 200);
 }
 
-export function fail(c: Context, status: ContentfulStatusCode, code: number, message: string) {
+export function fail(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: number,
+  message: string,
+): Response {
   return c.json({ code, message, response: null }, status);
 }
 
@@ -27,6 +33,6 @@ export function controlError(
   status: ContentfulStatusCode,
   code: string,
   message: string,
-) {
+): Response {
   return c.json({ status: "error" as const, code, message }, status);
 }

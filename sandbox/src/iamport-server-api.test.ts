@@ -32,7 +32,8 @@ describe("the iamport-server-api SDK against the sandbox", () => {
     const created = Payment.parse(
       (
         await s.call("POST", "/control/payments", {
-          body: { merchant_uid: "sdk-1", amount: 30000 },
+          // A live-channel payment: this client cannot send include_sandbox.
+          body: { merchant_uid: "sdk-1", amount: 30000, sandbox: false },
         })
       ).body,
     );

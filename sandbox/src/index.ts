@@ -9,10 +9,18 @@ import { controlError, fail, IAMPORT_ERROR } from "./envelope.js";
 import { resolveOptions, type SandboxOptions } from "./options.js";
 import { createRestRoutes } from "./rest.js";
 import { createState } from "./state.js";
+import { unknownRoute } from "./unknown-route.js";
 
 export type { RecordedCall } from "./calls.js";
 export type { FaultRequest } from "./faults.js";
-export { type SandboxOptions, sandboxDefaults, type WebhookContentType } from "./options.js";
+export {
+  PAYMENT_SHAPES,
+  type PaymentShape,
+  type SandboxOptions,
+  sandboxDefaults,
+  type WebhookContentType,
+} from "./options.js";
+export { SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
 export type { WebhookAttempt } from "./webhooks.js";
 
 export interface Sandbox {
@@ -35,7 +43,7 @@ export function createSandbox(options?: SandboxOptions): Sandbox {
   app.notFound((c) =>
     c.req.path.includes("/control/")
       ? controlError(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`)
-      : fail(c, 404, IAMPORT_ERROR, `No route ${c.req.method} ${c.req.path}`),
+      : unknownRoute(c),
   );
   app.onError((error, c) => {
     // A bug in the sandbox must still answer in Iamport's shape, without internals.

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** Runs the sandbox on its own, REST API at the root: `IAMPORT_API_URL=http://127.0.0.1:PORT`. */
 import { serve } from "@hono/node-server";
 import { z } from "zod";
@@ -16,6 +17,12 @@ const Env = z.object({
   WEBHOOK_CONTENT_TYPE: z
     .enum(["application/json", "application/x-www-form-urlencoded"])
     .default("application/json"),
+  PAYMENT_SHAPE: z.enum(["full", "legacy", "sparse"]).default("full"),
+  SHAPE_SEED: z.coerce.number().int().default(1),
+  REDIRECT_MERCHANT_UID_ONLY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 const parsed = Env.safeParse(process.env);
@@ -32,12 +39,16 @@ const sandbox = createSandbox({
   impSecret: env.IMP_SECRET,
   noticeUrl: env.NOTICE_URL,
   webhookContentType: env.WEBHOOK_CONTENT_TYPE,
+  paymentShape: env.PAYMENT_SHAPE,
+  shapeSeed: env.SHAPE_SEED,
+  redirectMerchantUidOnly: env.REDIRECT_MERCHANT_UID_ONLY,
 });
 const server = serve({ fetch: sandbox.app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const url = `http://${env.HOST}:${info.port}`;
   console.log(`Iamport sandbox at ${url} (IMP_CODE ${env.IMP_CODE}, IMP_KEY ${env.IMP_KEY})`);
   console.log(`  SDK: ${url}/iamport.payment.js   control API: ${url}/control/...`);
   console.log(`  webhooks: ${env.NOTICE_URL ?? "none (set NOTICE_URL)"}`);
+  console.log(`  payment shape: ${env.PAYMENT_SHAPE} (PUT /control/settings changes it)`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -9,6 +9,14 @@ export const sandboxDefaults = {
 
 export type WebhookContentType = "application/json" | "application/x-www-form-urlencoded";
 
+/**
+ * How Payment objects are written in REST answers: `full` (every field of today's OpenAPI
+ * document), `legacy` (as older accounts got them) or `sparse` (required fields plus what the
+ * method needs; other fields missing or null at random, fixed per payment). See payment-shape.ts.
+ */
+export type PaymentShape = "full" | "legacy" | "sparse";
+export const PAYMENT_SHAPES: readonly PaymentShape[] = ["full", "legacy", "sparse"];
+
 export interface SandboxOptions {
   impCode?: string;
   impKey?: string;
@@ -27,6 +35,12 @@ export interface SandboxOptions {
   now?: () => number;
   /** Used to deliver webhooks; tests swap it. */
   fetch?: typeof fetch;
+  /** Default `full`; changeable at run time with `PUT /control/settings`. */
+  paymentShape?: PaymentShape;
+  /** Seeds the `sparse` shape's choices, so a failing run can be replayed (default 1). */
+  shapeSeed?: number;
+  /** Success redirects carry only `merchant_uid`, as the V1 guide's own example (default false). */
+  redirectMerchantUidOnly?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +54,9 @@ export interface ResolvedOptions {
   tokenTtlSeconds: number;
   now: () => number;
   fetch: typeof fetch;
+  paymentShape: PaymentShape;
+  shapeSeed: number;
+  redirectMerchantUidOnly: boolean;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -54,5 +71,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     tokenTtlSeconds: options.tokenTtlSeconds ?? 1800,
     now: options.now ?? Date.now,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    paymentShape: options.paymentShape ?? "full",
+    shapeSeed: options.shapeSeed ?? 1,
+    redirectMerchantUidOnly: options.redirectMerchantUidOnly ?? false,
   };
 }

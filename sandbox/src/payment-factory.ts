@@ -25,6 +25,8 @@ export interface NewPayment {
   /** Virtual account deadline in unix seconds; default three days from now. */
   vbank_date?: number | undefined;
   fail_reason?: string | undefined;
+  /** A test-channel payment (default true: everything the checkout makes is one). */
+  sandbox?: boolean | undefined;
 }
 
 /** UNCONFIRMED: the console's default PG when `pg` is not given. */
@@ -45,13 +47,38 @@ export function newCancellationId(): string {
   return `sandbox_cancel_${digits(12)}`;
 }
 
-/** Parses `vbank_due` (`YYYYMMDDhhmm` or `YYYYMMDD`, Korean time) into unix seconds. */
-export function parseVbankDue(due: string | undefined): number | undefined {
-  const match = due?.match(/^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2}))?$/);
+/**
+ * `vbank_due` formats the sandbox accepts, all in Korean time: the guide's `YYYYMMDDhhmm`, and
+ * (UNCONFIRMED which other forms every PG takes) `YYYYMMDD`, `YYYYMMDDhhmmss`, `YYYY-MM-DD`,
+ * `YYYY-MM-DD hh:mm`, `YYYY-MM-DD hh:mm:ss`, and a unix timestamp in seconds.
+ */
+export const VBANK_DUE_PATTERN =
+  /^(?:\d{8}(?:\d{4}(?:\d{2})?)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{10})$/;
+
+/** Parses `vbank_due` into unix seconds, or undefined when it is not a real date. */
+export function parseVbankDue(due: string | number | undefined): number | undefined {
+  if (due === undefined) return undefined;
+  const text = String(due);
+  if (/^\d{10}$/.test(text)) return Number(text);
+  const match = text.match(/^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?$/);
   if (!match) return undefined;
-  const [, y, mo, d, h = "23", mi = "59"] = match;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h) - 9, Number(mi));
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+  const [, y, mo, d, h = "23", mi = "59", sec = "00"] = match;
+  const parts = [y, mo, d, h, mi, sec].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [year, month, day, hour, minute, second] = parts;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  const ms = Date.UTC(year, month - 1, day, hour - 9, minute, second);
+  // Date.UTC rolls 31 February over into March: refuse it instead.
+  if (new Date(ms + 9 * 3600_000).getUTCDate() !== day) return undefined;
+  return Math.floor(ms / 1000);
 }
 
 export function createPayment(input: NewPayment, nowSeconds: number): Payment {
@@ -78,14 +105,18 @@ export function createPayment(input: NewPayment, nowSeconds: number): Payment {
     bank_name: isTrans ? "KB국민은행" : null,
     card_code: isCard && reachedPg ? "361" : null,
     card_name: isCard && reachedPg ? "BC카드" : null,
+    card_issuer_code: isCard && reachedPg ? "361" : null,
+    card_issuer_name: isCard && reachedPg ? "BC카드" : null,
+    card_publisher_code: isCard && reachedPg ? "361" : null,
+    card_publisher_name: isCard && reachedPg ? "BC카드" : null,
     card_quota: 0,
     card_number: isCard && reachedPg ? `910020******${digits(4)}` : null,
     card_type: isCard && reachedPg ? 0 : null,
-    vbank_code: isVbank ? "004" : null,
-    vbank_name: isVbank ? "KB국민은행" : null,
-    vbank_num: isVbank ? `${digits(3)}-${digits(6)}-${digits(5)}` : null,
-    vbank_holder: isVbank ? "(주)아임포트샌드박스" : null,
-    vbank_date: isVbank ? (input.vbank_date ?? nowSeconds + 3 * 24 * 3600) : 0,
+    vbank_code: isVbank && reachedPg ? "004" : null,
+    vbank_name: isVbank && reachedPg ? "KB국민은행" : null,
+    vbank_num: isVbank && reachedPg ? `${digits(3)}-${digits(6)}-${digits(5)}` : null,
+    vbank_holder: isVbank && reachedPg ? "(주)아임포트샌드박스" : null,
+    vbank_date: isVbank && reachedPg ? (input.vbank_date ?? nowSeconds + 3 * 24 * 3600) : 0,
     vbank_issued_at: isVbank && input.status !== "failed" ? nowSeconds : 0,
     name: input.name ?? null,
     amount: input.amount,
@@ -112,7 +143,8 @@ export function createPayment(input: NewPayment, nowSeconds: number): Payment {
     cash_receipt_issued: false,
     customer_uid: null,
     customer_uid_usage: null,
-    // Every payment here is a test payment, so it says so (Iamport's flag since 2026-01).
-    sandbox: true,
+    // A test-channel payment says so (Iamport's flag since 2026-01); the control API can make
+    // live-channel ones for clients that cannot send include_sandbox.
+    sandbox: input.sandbox ?? true,
   };
 }

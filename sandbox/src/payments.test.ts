@@ -25,7 +25,9 @@ describe("GET /payments/{imp_uid} and /payments/find/{merchant_uid}", () => {
       name: "의자",
       buyer_name: "홍길동",
     });
-    const answer = await s.call("GET", `/payments/${created.imp_uid}`, { token });
+    const answer = await s.call("GET", `/payments/${created.imp_uid}?include_sandbox=true`, {
+      token,
+    });
     expect(answer.status).toBe(200);
     const payment = PaymentEnvelope.parse(answer.body).response!;
     expect(payment).toEqual(created);
@@ -71,9 +73,11 @@ describe("GET /payments/{imp_uid} and /payments/find/{merchant_uid}", () => {
   it("finds the latest payment of an order, optionally by status", async () => {
     const failed = await create({ merchant_uid: "order-2", amount: 500, status: "failed" });
     const paid = await create({ merchant_uid: "order-2", amount: 500 });
-    const latest = await s.call("GET", "/payments/find/order-2", { token });
+    const latest = await s.call("GET", "/payments/find/order-2?include_sandbox=true", { token });
     expect(PaymentEnvelope.parse(latest.body).response!.imp_uid).toBe(paid.imp_uid);
-    const byStatus = await s.call("GET", "/payments/find/order-2/failed", { token });
+    const byStatus = await s.call("GET", "/payments/find/order-2/failed?include_sandbox=true", {
+      token,
+    });
     expect(PaymentEnvelope.parse(byStatus.body).response!.imp_uid).toBe(failed.imp_uid);
   });
 

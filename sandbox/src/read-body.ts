@@ -3,7 +3,7 @@ import type { Context } from "hono";
 
 /** Fields Iamport reads as numbers, which a form body carries as strings. */
 const numericFields = new Set(["amount", "tax_free", "vat_amount", "checksum"]);
-const booleanFields = new Set(["enable_webhook"]);
+const booleanFields = new Set(["enable_webhook", "retain_promotion"]);
 
 export class BodyError extends Error {}
 
@@ -14,7 +14,13 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(form)) {
       if (typeof value !== "string") continue;
-      if (numericFields.has(key) && value.trim() !== "") out[key] = Number(value);
+      // PHP-style nesting, as form clients send `extra`: `extra[requester]=customer`.
+      const nested = key.match(/^(\w+)\[(\w+)\]$/);
+      if (nested?.[1] && nested[2]) {
+        const inner = (out[nested[1]] ?? {}) as Record<string, unknown>;
+        inner[nested[2]] = value;
+        out[nested[1]] = inner;
+      } else if (numericFields.has(key) && value.trim() !== "") out[key] = Number(value);
       else if (booleanFields.has(key)) out[key] = value === "true";
       else out[key] = value;
     }

@@ -3,18 +3,16 @@
  * statuses, token rules and refusals. Business refusals answer HTTP 200 with a non-zero `code`,
  * as Iamport does (docs/iamport-notes.md).
  */
-import {
-  CancelRequest,
-  formatZodError,
-  PaymentStatus,
-  PrepareRequest,
-  TokenRequest,
-} from "@iamport-pay/shared";
+import { formatZodError, PrepareRequest, TokenRequest } from "@iamport-pay/shared";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { amountProblem } from "./amount.js";
 import { cancelPayment } from "./cancel.js";
+import { SandboxCancelRequest } from "./cancel-request.js";
 import { fail, IAMPORT_ERROR, IAMPORT_REFUSED, ok } from "./envelope.js";
+import { MERCHANT_UID_MAX, MERCHANT_UID_TOO_LONG } from "./merchant-uid.js";
 import { BodyError, readBody } from "./read-body.js";
+import { createLookupRoutes } from "./rest-lookups.js";
+import { createVbankRoutes } from "./rest-vbanks.js";
 import type { SandboxState } from "./state.js";
 import { tokenFromHeaders } from "./tokens.js";
 
@@ -32,7 +30,11 @@ async function readPrepare(c: Context): Promise<PrepareRequest | Response> {
   const body = await bodyOrError(c);
   if (body instanceof Response) return body;
   const parsed = PrepareRequest.safeParse(body);
-  return parsed.success ? parsed.data : fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+  if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
+  if (parsed.data.merchant_uid.length > MERCHANT_UID_MAX) {
+    return fail(c, 400, IAMPORT_ERROR, MERCHANT_UID_TOO_LONG);
+  }
+  return parsed.data;
 }
 
 export function createRestRoutes(state: SandboxState): Hono {
@@ -55,7 +57,9 @@ export function createRestRoutes(state: SandboxState): Hono {
   };
 
   rest.use("/users/*", state.calls.middleware());
+  // "/payments/*" covers the bare "/payments" (the multi-id list) too.
   rest.use("/payments/*", state.calls.middleware());
+  rest.use("/vbanks/*", state.calls.middleware());
 
   rest.post("/users/getToken", faults.middleware("token"), async (c) => {
     const body = await bodyOrError(c);
@@ -72,6 +76,7 @@ export function createRestRoutes(state: SandboxState): Hono {
   });
 
   rest.use("/payments/*", requireToken);
+  rest.use("/vbanks/*", requireToken);
 
   rest.post("/payments/prepare", faults.middleware("prepare"), async (c) => {
     const parsed = await readPrepare(c);
@@ -120,25 +125,10 @@ export function createRestRoutes(state: SandboxState): Hono {
     return ok(c, prepared);
   });
 
-  rest.get("/payments/find/:merchant_uid/:payment_status?", faults.middleware("payments"), (c) => {
-    const status = c.req.param("payment_status");
-    if (status !== undefined && !PaymentStatus.safeParse(status).success) {
-      return fail(
-        c,
-        400,
-        IAMPORT_ERROR,
-        "payment_status 는 ready, paid, cancelled, failed 중 하나입니다.",
-      );
-    }
-    const found = store.findByMerchantUid(c.req.param("merchant_uid"), status);
-    if (!found) return fail(c, 404, IAMPORT_REFUSED, "존재하지 않는 결제정보입니다.");
-    return ok(c, found.payment);
-  });
-
   rest.post("/payments/cancel", faults.middleware("cancel"), async (c) => {
     const body = await bodyOrError(c);
     if (body instanceof Response) return body;
-    const parsed = CancelRequest.safeParse(body);
+    const parsed = SandboxCancelRequest.safeParse(body);
     if (!parsed.success) return fail(c, 400, IAMPORT_ERROR, formatZodError(parsed.error));
     const input = parsed.data;
     // imp_uid wins when both are given, as Iamport documents.
@@ -148,21 +138,20 @@ export function createRestRoutes(state: SandboxState): Hono {
         : store.findByMerchantUid(input.merchant_uid ?? "");
     if (!stored) return fail(c, 200, IAMPORT_REFUSED, "취소할 결제건이 존재하지 않습니다.");
     const problem =
-      input.amount === undefined ? null : amountProblem(input.amount, stored.payment.currency);
+      input.amount === undefined || input.amount === 0
+        ? null
+        : amountProblem(input.amount, stored.payment.currency);
     if (problem) return fail(c, 200, IAMPORT_REFUSED, problem);
     const outcome = cancelPayment(stored.payment, input, state.nowSeconds());
     if (!outcome.ok) return fail(c, 200, IAMPORT_REFUSED, outcome.message);
-    stored.payment = outcome.payment;
-    // API cancels notify only when asked (docs/iamport-notes.md, "Webhooks").
+    state.update(stored, outcome.payment);
+    // API cancels notify only when asked (OpenAPI: enable_webhook, default false).
     if (input.enable_webhook === true) state.notify(stored, outcome.cancellationId);
-    return ok(c, outcome.payment);
+    return ok(c, state.present(outcome.payment));
   });
 
-  rest.get("/payments/:imp_uid", faults.middleware("payments"), (c) => {
-    const stored = store.payments.get(c.req.param("imp_uid"));
-    if (!stored) return fail(c, 404, IAMPORT_REFUSED, "존재하지 않는 결제정보입니다.");
-    return ok(c, stored.payment);
-  });
+  rest.route("/", createLookupRoutes(state));
+  rest.route("/", createVbankRoutes(state));
 
   return rest;
 }

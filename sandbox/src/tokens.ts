@@ -17,6 +17,8 @@ interface Issued {
 export interface TokenStore {
   issue(): Token;
   isValid(token: string): boolean;
+  /** Ends every token now, as if its 30 minutes had passed. */
+  expireAll(): void;
   clear(): void;
 }
 
@@ -46,6 +48,11 @@ export function createTokenStore(options: {
     isValid(token) {
       const expiredAt = issued.get(token);
       return expiredAt !== undefined && options.nowSeconds() < expiredAt;
+    },
+    expireAll() {
+      const now = options.nowSeconds();
+      for (const token of issued.keys()) issued.set(token, now);
+      current = undefined;
     },
     clear() {
       current = undefined;

@@ -15,8 +15,10 @@ export interface WebhookAttempt {
   attempt: number;
   /** The merchant's HTTP status, or null when the request did not complete. */
   response_status: number | null;
-  /** The start of the merchant's answer body (for debugging tests), or the network error. */
-  response_body: string | null;
+  /**
+   * The network error's kind, never the answer's body: a webhook target may be an internal
+   * address, and the control API must not become a way to read what it answers.
+   */
   error: string | null;
   sent_at: number;
 }
@@ -29,7 +31,8 @@ export interface WebhookEvent {
 }
 
 export interface WebhookSender {
-  send(urls: string[], event: WebhookEvent): void;
+  /** Delivers in the background; `delayMs` holds it back first (a late webhook). */
+  send(urls: string[], event: WebhookEvent, delayMs?: number): void;
   attempts(): WebhookAttempt[];
   settled(): Promise<void>;
   /** Forgets the log and abandons deliveries in flight (their retries stop). */
@@ -70,7 +73,6 @@ export function createWebhookSender(options: {
       content_type: options.contentType,
       attempt: n,
       response_status: null,
-      response_body: null,
       error: null,
       sent_at: Math.floor(options.nowMs() / 1000),
     };
@@ -84,10 +86,11 @@ export function createWebhookSender(options: {
         signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]),
       });
       record.response_status = response.status;
-      record.response_body = (await response.text()).slice(0, 500);
+      await response.body?.cancel();
       return response.status < 500;
     } catch (error) {
-      record.error = error instanceof Error ? error.message : String(error);
+      record.error =
+        error instanceof Error && error.name === "TimeoutError" ? "timeout" : "network";
       return false;
     }
   }
@@ -111,7 +114,7 @@ export function createWebhookSender(options: {
   }
 
   return {
-    send(urls, event) {
+    send(urls, event, delayMs = 0) {
       const body: Record<string, string> = {
         imp_uid: event.imp_uid,
         merchant_uid: event.merchant_uid,
@@ -122,7 +125,7 @@ export function createWebhookSender(options: {
         const signal = generation.signal;
         // Deferred a tick so the REST or checkout answer leaves before the webhook, as the two
         // race at Iamport (docs/iamport-notes.md, "Mobile redirect").
-        const delivery: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, 0))
+        const delivery: Promise<void> = wait(delayMs, signal)
           .then(() => deliver(url, body, signal))
           .finally(() => inFlight.delete(delivery));
         inFlight.add(delivery);

@@ -87,7 +87,7 @@ describe("the stand-in iamport.payment.js", () => {
     expect(document.querySelector("iframe")).to.equal(null);
 
     const token = await restToken();
-    const read = await fetch(`/sandbox/payments/${rsp.imp_uid}`, {
+    const read = await fetch(`/sandbox/payments/${rsp.imp_uid}?include_sandbox=true`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(((await read.json()) as { response: { status: string } }).response.status).to.equal(
@@ -153,13 +153,14 @@ describe("the stand-in iamport.payment.js", () => {
     expect(webhooks.filter((w) => w.body.merchant_uid === param.merchant_uid)).to.have.length(0);
   });
 
-  it("reports Close as the shopper's cancel, without imp_uid", async () => {
+  it("reports Close as the shopper's cancel, with the failed payment's imp_uid", async () => {
     const IMP = await loadSdk();
     IMP.init("imp12345678");
     const result = IMP.request_pay(order())!;
     button(await checkoutDocument(), "Close")!.click();
     const rsp = await result;
-    expect(rsp).to.include({ success: false, error_code: "F400", imp_uid: null });
+    expect(rsp).to.include({ success: false, error_code: "F400" });
+    expect(rsp.imp_uid).to.match(/^imp_\d{12}$/);
     expect(rsp.error_msg).to.contain("사용자가 결제를 취소");
   });
 

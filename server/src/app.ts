@@ -24,7 +24,7 @@ import { demoRoutes } from "./routes/demo.js";
 import { mobileResultStyle } from "./routes/mobile-page.js";
 import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
-import { widgetFileRoutes } from "./routes/widget-files.js";
+import { findWidgetDir, widgetFileRoutes } from "./routes/widget-files.js";
 import { cspHash, demoPageHeaders, noSniff, resultPageHeaders } from "./security-headers.js";
 import type { Hooks, PgChannel } from "./verify.js";
 
@@ -46,7 +46,7 @@ export interface CreateAppOptions {
   hooks?: Hooks;
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
-  /** Where the widget's build lives (default widget/dist beside this package). */
+  /** Where the widget's build lives (default: the installed @iamport-pay/widget's dist/). */
   widgetDir?: URL;
   /** The URL shoppers reach this app at; its origin is the default allowed origin. */
   publicUrl?: string;
@@ -82,7 +82,7 @@ export interface CreateAppOptions {
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export const defaultWidgetDir = new URL("../../widget/dist/", import.meta.url);
+export const defaultWidgetDir: URL = findWidgetDir();
 
 export function createApp(options: CreateAppOptions): Hono<Env> {
   const baseLog = options.log ?? createJsonLogger();
@@ -321,6 +321,12 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       app.use(path, demoHeaders);
     app.route("/", demoRoutes({ db: options.db, catalog: options.catalog ?? [] }));
   }
+
+  // Mounted in a merchant's app (`shop.route("/pay", app)`), this app's notFound handler is not
+  // consulted: the merchant's is. This last route keeps unknown paths under the prefix JSON.
+  app.all("*", (c) =>
+    c.json({ status: "error", code: "not_found", message: "No such route" }, 404),
+  );
 
   return app;
 }

@@ -41,6 +41,42 @@ describe("loadConfig", () => {
     });
   });
 
+  it.each(["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]"])(
+    "runs sandbox mode on the loopback address %s",
+    (HOST) => {
+      expect(loadConfig({ HOST }).sandboxMode).toBe(true);
+    },
+  );
+
+  it.each(["0.0.0.0", "::", "192.168.0.5", "shop.example.com"])(
+    "stops with one line when sandbox mode would listen on %s",
+    (HOST) => {
+      expect(() => loadConfig({ HOST })).toThrowError(
+        /^Invalid configuration: HOST: sandbox mode \(no IMP_KEY\/IMP_SECRET\) listens only on a loopback address; set SANDBOX=true[^\n]*$/,
+      );
+    },
+  );
+
+  it("runs sandbox mode on another address when SANDBOX=true", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", SANDBOX: "true" })).toMatchObject({
+      host: "0.0.0.0",
+      sandboxMode: true,
+    });
+  });
+
+  it("never runs the sandbox beside keys, even when SANDBOX=true", () => {
+    const keyed = {
+      IMP_KEY: "k",
+      IMP_SECRET: "s",
+      IMP_CODE: "imp00000001",
+      DATABASE_URL: "memory://",
+    };
+    expect(loadConfig({ ...keyed, HOST: "0.0.0.0" }).sandboxMode).toBe(false);
+    expect(() => loadConfig({ ...keyed, SANDBOX: "true" })).toThrowError(
+      /^Invalid configuration: SANDBOX: sandbox mode cannot run with IMP_KEY\/IMP_SECRET set$/,
+    );
+  });
+
   it.each(["memory://", "./data/pglite", "postgres://u@db:5432/shop"])(
     "accepts any explicit DATABASE_URL with keys, %s included",
     (url) => {

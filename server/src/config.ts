@@ -3,9 +3,15 @@
  * default, is in `.env.example` and server/README.md). Pure: `main.ts` hands it `process.env`;
  * tests hand it a literal.
  */
-import { sandboxDefaults } from "@iamport-pay/sandbox";
 import { z } from "zod";
 import type { LogThreshold } from "./logger.js";
+
+/**
+ * The built-in sandbox's merchant code (its `sandboxDefaults.impCode`; a test keeps them equal).
+ * Written out rather than imported: the sandbox is an optional dependency, loaded only in
+ * sandbox mode.
+ */
+export const SANDBOX_IMP_CODE = "imp12345678";
 
 const booleanString = (fallback: boolean) =>
   z
@@ -31,7 +37,7 @@ const EnvSchema = z.object({
   IMP_CODE: z
     .string()
     .regex(/^imp\d{8}$/, "expected imp followed by 8 digits")
-    .default(sandboxDefaults.impCode),
+    .default(SANDBOX_IMP_CODE),
   IMP_KEY: z.string().min(1).optional(),
   IMP_SECRET: z.string().min(1).optional(),
   IAMPORT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -61,6 +67,7 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(300_000),
   HOOK_LEASE_MS: z.coerce.number().int().min(0).default(60_000),
+  SANDBOX: booleanString(false),
   ACCEPT_TEST_PAYMENTS: booleanString(false),
   ALLOWED_PG: z
     .string()
@@ -89,6 +96,7 @@ const EnvSchema = z.object({
   METRICS: booleanString(false),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MIGRATE: booleanString(true),
   // Long enough that guessing is hopeless; a password manager or `openssl rand -hex 32` gives one.
   ADMIN_TOKEN: z
     .string()
@@ -97,6 +105,11 @@ const EnvSchema = z.object({
     .optional(),
 });
 
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server listening there. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
+}
 /** Every variable the server reads (`.env.example` lists each, with its default). */
 export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
 
@@ -142,6 +155,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** A request still running after this long is answered 504 (0 = no limit). */
   requestTimeoutMs: number;
+  /** Apply pending migrations at start (default true; false when a deploy step migrates once). */
+  migrate: boolean;
   /** Enables /admin (API and console); undefined → no /admin routes at all. */
   adminToken: string | undefined;
 }
@@ -173,6 +188,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((cleaned.IMP_KEY === undefined) !== (cleaned.IMP_SECRET === undefined)) {
     const missing = cleaned.IMP_KEY === undefined ? "IMP_KEY" : "IMP_SECRET";
     problems.push(`${missing}: set IMP_KEY and IMP_SECRET together (or neither, for sandbox mode)`);
+  }
+  // Sandbox mode takes payments nobody pays for: run it only where nobody else can reach it,
+  // unless asked; and never beside real keys.
+  if (parsed.success && cleaned.IMP_KEY === undefined && cleaned.IMP_SECRET === undefined) {
+    if (!parsed.data.SANDBOX && !isLoopbackHost(parsed.data.HOST)) {
+      problems.push(
+        "HOST: sandbox mode (no IMP_KEY/IMP_SECRET) listens only on a loopback address; set SANDBOX=true to run it on another",
+      );
+    }
+  } else if (parsed.success && parsed.data.SANDBOX) {
+    problems.push("SANDBOX: sandbox mode cannot run with IMP_KEY/IMP_SECRET set");
   }
   // With real keys, a missing choice is a mistake, not a wish for the sandbox's defaults: an
   // embedded database nobody backs up, or the sandbox's placeholder merchant code in every widget.
@@ -221,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metrics: e.METRICS,
     metricsPort: e.METRICS_PORT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    migrate: e.MIGRATE,
     adminToken: e.ADMIN_TOKEN,
   };
 }

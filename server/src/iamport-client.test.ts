@@ -47,6 +47,8 @@ const client = (secret = "the-secret-value") =>
     baseUrl,
     key: "key",
     secret,
+    // The sandbox's payments are test-channel ones, hidden without include_sandbox=true.
+    includeSandbox: true,
     now: () => clock,
     timeoutMs: 300,
     timeoutSignal: (ms) => timeouts.signal(ms),
@@ -202,7 +204,10 @@ describe("payment look-ups", () => {
       return fetch(input, init);
     };
     const options = { baseUrl, key: "key", secret: "the-secret-value", fetch: recording };
-    await createIamportClient(options).getPayment(impUid);
+    // Without include_sandbox the sandbox, like Iamport, answers as if a test payment did not exist.
+    await expect(createIamportClient(options).getPayment(impUid)).rejects.toBeInstanceOf(
+      PaymentNotFoundError,
+    );
     await createIamportClient({ ...options, includeSandbox: true }).getPayment(impUid);
     await createIamportClient({ ...options, includeSandbox: true }).findPayment!(
       "m-1",

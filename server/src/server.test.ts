@@ -126,7 +126,7 @@ describe("production mode (keys given)", () => {
     expect(t.logs.some((entry) => entry.message.startsWith("SANDBOX MODE"))).toBe(false);
   });
 
-  it("refuses a payment Iamport marks as a sandbox payment", async () => {
+  it("never sees a test-channel payment, which Iamport leaves out without include_sandbox", async () => {
     const order = await t.createOrder();
     const made = await fetch(`${sandboxUrl}/control/payments`, {
       method: "POST",
@@ -138,7 +138,7 @@ describe("production mode (keys given)", () => {
     const answer = await t.complete(payment.imp_uid, order.merchant_uid);
 
     expect(payment.sandbox).toBe(true);
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(404);
     expect((await t.order(order.merchant_uid)).status).toBe("pending");
   });
   it("refuses sandbox payments in an app made with createApp unless told otherwise", async () => {
@@ -151,7 +151,13 @@ describe("production mode (keys given)", () => {
     const payment = (await made.json()) as { imp_uid: string };
     const library = createApp({
       db: t.server.db,
-      iamport: createIamportClient({ baseUrl: sandboxUrl, key: "live_key", secret: "live_secret" }),
+      // Asking with include_sandbox=true, so the refusal is the app's own.
+      iamport: createIamportClient({
+        baseUrl: sandboxUrl,
+        key: "live_key",
+        secret: "live_secret",
+        includeSandbox: true,
+      }),
       catalog: demoCatalog,
       impCode: "imp00000001",
       sdkUrl: "https://cdn.iamport.kr/v1/iamport.js",

@@ -7,7 +7,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createSandbox, type Sandbox, sandboxDefaults } from "@iamport-pay/sandbox";
+import type { Sandbox } from "@iamport-pay/sandbox";
 import type { Product } from "@iamport-pay/shared";
 import { count } from "drizzle-orm";
 import type { Hono } from "hono";
@@ -26,6 +26,7 @@ import {
 } from "./metrics.js";
 import { type ReconcileSummary, startReconciler } from "./reconcile.js";
 import type { ScheduleTimer } from "./request-timeout.js";
+import { loadSandbox } from "./sandbox-loader.js";
 import type { Hooks } from "./verify.js";
 
 export interface StartOptions {
@@ -79,8 +80,9 @@ export async function startServer(
     : undefined;
   const metrics: Metrics = prometheus ?? noMetrics;
   const clientOptions = {
-    key: config.impKey ?? sandboxDefaults.impKey,
-    secret: config.impSecret ?? sandboxDefaults.impSecret,
+    // Sandbox mode: replaced by the sandbox's own credentials once it is loaded (below).
+    key: config.impKey ?? "",
+    secret: config.impSecret ?? "",
     metrics,
     includeSandbox: config.acceptTestPayments,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -96,7 +98,7 @@ export async function startServer(
     });
     if (config.checkKeys) await checkKeys(keyedClient, log);
   }
-  const db = await openDb(config.databaseUrl);
+  const db = await openDb(config.databaseUrl, { migrate: config.migrate });
 
   let handler: Hono | undefined;
   let server: Server;
@@ -124,7 +126,14 @@ export async function startServer(
   let sandbox: Sandbox | undefined;
   let iamportUrl = config.iamportApiUrl ?? DEFAULT_IAMPORT_API_URL;
   let sdkUrl = "https://cdn.iamport.kr/v1/iamport.js";
+  let sandboxCredentials: { key: string; secret: string } | undefined;
   if (config.sandboxMode) {
+    const { createSandbox, sandboxDefaults } = await loadSandbox().catch(async (error) => {
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+      throw error;
+    });
+    sandboxCredentials = { key: sandboxDefaults.impKey, secret: sandboxDefaults.impSecret };
     sandbox = createSandbox({ impCode: config.impCode, noticeUrl: `${url}/iamport-webhook` });
     iamportUrl = config.iamportApiUrl ?? `${url}/sandbox`;
     sdkUrl = `${url}/sandbox/iamport.payment.js`;
@@ -139,7 +148,9 @@ export async function startServer(
     );
   }
 
-  const iamport = keyedClient ?? createIamportClient({ ...clientOptions, baseUrl: iamportUrl });
+  const iamport =
+    keyedClient ??
+    createIamportClient({ ...clientOptions, ...sandboxCredentials, baseUrl: iamportUrl });
   const refuseSandboxPayments =
     !config.acceptTestPayments && options.acceptSandboxPayments !== true;
   const app = createApp({

@@ -84,6 +84,19 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * The sandbox's answer shape for this run: PAYMENT_SHAPE (full, legacy or sparse; default full),
+ * as the database comes from DATABASE_URL. The root vitest config runs the HTTP-level verify
+ * tests once per shape.
+ */
+export function paymentShapeFromEnv(): "full" | "legacy" | "sparse" {
+  const shape = process.env.PAYMENT_SHAPE ?? "full";
+  if (shape !== "full" && shape !== "legacy" && shape !== "sparse") {
+    throw new Error(`PAYMENT_SHAPE must be full, legacy or sparse, not ${shape}`);
+  }
+  return shape;
+}
+
 /** Nothing listens on port 9 (discard); webhooks sent there are lost, as on a bad day. */
 export const NOWHERE = "http://127.0.0.1:9/lost";
 
@@ -149,6 +162,13 @@ export async function startTestServer(
     request(method, `${server.url}${path}`, body, headers);
   const control: TestServer["control"] = (method, path, body) =>
     request(method, `${server.url}/sandbox/control${path}`, body);
+  const shape = paymentShapeFromEnv();
+  const applyShape = async () => {
+    if (!server.sandbox || shape === "full") return;
+    const answer = await control("PUT", "/settings", { payment_shape: shape });
+    if (answer.status !== 200) throw new Error(`PAYMENT_SHAPE: ${answer.status} ${answer.text}`);
+  };
+  await applyShape();
 
   return {
     server,
@@ -161,6 +181,7 @@ export async function startTestServer(
     async reset() {
       await server.sandbox?.settled();
       server.sandbox?.reset();
+      await applyShape();
       await server.db.drizzle.delete(paymentEvents);
       await server.db.drizzle.delete(paymentClaims);
       await server.db.drizzle.delete(refundsRequired);

@@ -17,7 +17,8 @@ if (!baseUrl || !key || !secret) {
   console.error("ceiling-server: set IAMPORT_API_URL, IMP_KEY and IMP_SECRET");
   process.exit(1);
 }
-const iamport = createIamportClient({ baseUrl, key, secret });
+// Always against the sandbox, whose payments are test-channel ones.
+const iamport = createIamportClient({ baseUrl, key, secret, includeSandbox: true });
 
 const app = new Hono();
 app.get("/trivial", (c) => c.json({ status: "ok" }));

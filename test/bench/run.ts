@@ -47,10 +47,12 @@ const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
   ? process.env.DATABASE_URL
   : undefined;
 const LATENCY_MS = 40;
+// ACCEPT_TEST_PAYMENTS: the sandbox's payments are test-channel ones (include_sandbox=true).
 const keys = {
   IMP_CODE: sandboxDefaults.impCode,
   IMP_KEY: sandboxDefaults.impKey,
   IMP_SECRET: sandboxDefaults.impSecret,
+  ACCEPT_TEST_PAYMENTS: "true",
 };
 const log = (message: string) => console.error(`bench: ${message}`);
 
@@ -410,7 +412,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg();
   log(`building the widget`);
-  await run("pnpm", ["--filter", "@iamport-pay/widget", "build", "--logLevel", "warn"]);
+  await run("pnpm", [
+    "--filter",
+    "@iamport-pay/widget",
+    "exec",
+    "vite",
+    "build",
+    "--logLevel",
+    "warn",
+  ]);
 
   const sandbox = await startService({
     name: "sandbox",

@@ -1,4 +1,4 @@
-/** The few sandbox control-API calls the bench makes (sandbox/README-notes.md, "Control API"). */
+/** The few sandbox control-API calls the bench makes (sandbox/README.md, "Control API"). */
 import { sandboxDefaults } from "@iamport-pay/sandbox";
 
 export interface RecordedCall {

@@ -29,6 +29,7 @@ const iamport = createIamportClient({
   baseUrl: config.iamportApiUrl,
   key: config.impKey,
   secret: config.impSecret,
+  includeSandbox: config.acceptTestPayments,
 });
 const paidHooks = new Map<string, number>();
 const app = createApp({

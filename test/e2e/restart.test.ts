@@ -60,6 +60,7 @@ function start() {
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
       IAMPORT_API_URL: sandboxUrl,
+      ACCEPT_TEST_PAYMENTS: "true",
       ALLOWED_ORIGINS: shopUrl,
     }),
     { log: silentLogger, acceptSandboxPayments: true },

@@ -179,6 +179,8 @@ export async function startRig(
       IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
+      // The sandbox's payments are test-channel ones: ask with include_sandbox=true.
+      ACCEPT_TEST_PAYMENTS: "true",
       IAMPORT_API_URL: iamport.url,
       RECONCILE_INTERVAL_MS: "0",
       // Loads here can outlast any real deadline on a busy machine: tests never race a clock.
@@ -263,6 +265,8 @@ export async function spawnServer(
       IMP_CODE: sandboxDefaults.impCode,
       IMP_KEY: sandboxDefaults.impKey,
       IMP_SECRET: sandboxDefaults.impSecret,
+      // The sandbox's payments are test-channel ones: ask with include_sandbox=true.
+      ACCEPT_TEST_PAYMENTS: "true",
       RECONCILE_INTERVAL_MS: "0",
       REQUEST_TIMEOUT_MS: "0",
       ...env,

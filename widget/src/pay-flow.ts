@@ -83,7 +83,7 @@ export interface PayDeps extends ConfirmDeps {
 /**
  * Iamport's wording when the shopper closes the payment window. UNCONFIRMED: Iamport documents
  * no error_code for it; PGs answer with messages containing "사용자가 결제를 취소", and the
- * sandbox follows that, so the wording is what we match.
+ * sandbox (sandbox/README.md) follows that, so the wording is what we match.
  */
 const SHOPPER_CANCEL =
   /사용자가 결제를 취소|결제를 취소하셨습니다|결제포기|user cancel|cancelled by (the )?user/i;

@@ -54,7 +54,7 @@ export const issueVbank: Respond = (p) => ({
   merchant_uid: p.merchant_uid,
   vbank_num: "12345678901234",
 });
-/** Iamport's answer when the shopper closes the window (wording as sandbox/README-notes.md). */
+/** Iamport's answer when the shopper closes the window (wording as sandbox/README.md). */
 export const shopperCloses: Respond = (p) => ({
   success: false,
   error_code: "F400",

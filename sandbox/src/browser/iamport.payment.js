@@ -46,29 +46,46 @@
 
   function openOverlay(param, callback) {
     const nonce = Math.random().toString(36).slice(2);
+    // Focus goes back where it was when the window closes.
+    const opener = document.activeElement;
     const overlay = document.createElement("div");
     overlay.setAttribute("data-iamport-sandbox", "");
+    overlay.setAttribute("role", "dialog");
+    overlay.setAttribute("aria-modal", "true");
+    overlay.setAttribute("aria-label", "Iamport sandbox checkout");
     overlay.style.cssText =
       "position:fixed;inset:0;z-index:2147483647;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center";
     const frame = document.createElement("iframe");
     frame.title = "Iamport sandbox checkout";
     frame.src = checkoutUrl(param, "iframe", nonce);
     frame.style.cssText =
-      "width:min(420px,100vw);height:min(560px,100vh);border:0;border-radius:12px;background:#fff";
+      "width:min(420px,100vw);height:min(560px,100vh);max-width:100%;border:0;border-radius:12px;background:#fff";
     overlay.appendChild(frame);
     document.body.appendChild(overlay);
+    frame.addEventListener("load", () => frame.focus());
+    frame.focus();
     const origin = new URL(base, location.href).origin;
+
+    function onKey(event) {
+      // Escape pressed on the shop's page while the window is open closes it, as inside it.
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      frame.contentWindow?.postMessage({ type: "iamport-sandbox:close", nonce: nonce }, origin);
+    }
 
     function onMessage(event) {
       if (event.source !== frame.contentWindow || event.origin !== origin) return;
       const data = event.data;
       if (data?.type !== "iamport-sandbox:rsp" || data.nonce !== nonce) return;
       window.removeEventListener("message", onMessage);
+      document.removeEventListener("keydown", onKey, true);
       overlay.remove();
       open = null;
+      if (opener && typeof opener.focus === "function" && opener !== document.body) opener.focus();
       callback(data.rsp);
     }
     window.addEventListener("message", onMessage);
+    document.addEventListener("keydown", onKey, true);
     open = overlay;
   }
 

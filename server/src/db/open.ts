@@ -1,5 +1,6 @@
 /**
- * Opens the database named by DATABASE_URL and applies the committed migrations:
+ * Opens the database named by DATABASE_URL and applies the committed migrations (unless told
+ * not to, for deployments that migrate once in a separate step):
  * unset → embedded PGlite in ./.data/pglite, `memory://` → in-memory PGlite, a directory path or
  * `file://` URL → PGlite there, `postgres://` → PostgreSQL through postgres.js.
  */
@@ -36,33 +37,41 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export async function openDb(url: string | undefined): Promise<Db> {
-  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
-  return openPglite(url ?? DEFAULT_PGLITE_DIR);
+export interface OpenDbOptions {
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+export async function openDb(url: string | undefined, options: OpenDbOptions = {}): Promise<Db> {
+  const migrate = options.migrate ?? true;
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, migrate);
+  return openPglite(url ?? DEFAULT_PGLITE_DIR, migrate);
 }
 
 /** Any constant: the advisory lock key that serialises migrations across processes. */
 const MIGRATION_LOCK = 0x1a3b0a7;
 
-async function openPostgres(url: string): Promise<Db> {
+async function openPostgres(url: string, migrate: boolean): Promise<Db> {
   // Notices ("schema drizzle already exists") are noise in our logs.
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   const db = drizzlePostgres(sql, { schema });
-  try {
-    // Several processes starting at once on a fresh database would race to create the same
-    // tables (drizzle's migrator takes no lock): one migrates, the others wait, then find
-    // nothing left to do. The lock belongs to one reserved connection, released after.
-    const lock = await sql.reserve();
+  if (migrate) {
     try {
-      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(db, { migrationsFolder });
-    } finally {
-      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-      lock.release();
+      // Several processes starting at once on a fresh database would race to create the same
+      // tables (drizzle's migrator takes no lock): one migrates, the others wait, then find
+      // nothing left to do. The lock belongs to one reserved connection, released after.
+      const lock = await sql.reserve();
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(db, { migrationsFolder });
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        lock.release();
+      }
+    } catch (error) {
+      await sql.end({ timeout: 1 });
+      throw error;
     }
-  } catch (error) {
-    await sql.end({ timeout: 1 });
-    throw error;
   }
   return {
     drizzle: db as unknown as Drizzle,
@@ -72,7 +81,7 @@ async function openPostgres(url: string): Promise<Db> {
   };
 }
 
-async function openPglite(location: string): Promise<Db> {
+async function openPglite(location: string, migrate: boolean): Promise<Db> {
   let dataDir: string | undefined;
   if (location !== "memory://") {
     dataDir = location.startsWith("file://") ? fileURLToPath(location) : location;
@@ -81,7 +90,7 @@ async function openPglite(location: string): Promise<Db> {
   const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   const db = drizzlePglite(client, { schema });
   try {
-    await migratePglite(db, { migrationsFolder });
+    if (migrate) await migratePglite(db, { migrationsFolder });
   } catch (error) {
     await client.close();
     throw error;

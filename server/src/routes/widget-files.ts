@@ -1,10 +1,24 @@
 /**
- * Serves the widget's build (`pnpm build` writes widget/dist). The server never imports the
- * widget package: it only reads the files, so a missing build is a clear 404, not a crash.
+ * Serves the widget's build. The server never imports the widget's code: it finds the
+ * `@iamport-pay/widget` package it depends on (its dist/ ships the two bundles; in the repository
+ * `pnpm build` writes them) and reads the files, so a missing build is a clear 404, not a crash.
  */
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Hono } from "hono";
 import { AppError } from "../errors.js";
+
+/** The installed widget package's dist/ folder, wherever the package manager put it. */
+export function findWidgetDir(): URL {
+  try {
+    const manifest = createRequire(import.meta.url).resolve("@iamport-pay/widget/package.json");
+    return new URL("./dist/", pathToFileURL(manifest));
+  } catch {
+    // Not installed (a trimmed install): every widget file then answers the 404 below.
+    return new URL("./iamport-pay-widget-not-installed/", import.meta.url);
+  }
+}
 
 const files = ["iamport-pay-button.js", "iamport-pay-button.iife.js"] as const;
 
@@ -19,7 +33,7 @@ export function widgetFileRoutes(widgetDir: URL): Hono {
         throw new AppError(
           404,
           "not_found",
-          `${file} is not built yet: run \`pnpm build\` at the repository root`,
+          `${file} is missing: install @iamport-pay/widget (in the repository: run \`pnpm build\`)`,
         );
       }
       return c.body(body, 200, {
