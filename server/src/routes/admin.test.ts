@@ -455,6 +455,7 @@ describe("counting refunds", () => {
         baseUrl: `${t.url}/sandbox`,
         key: "sandbox_key",
         secret: "sandbox_secret",
+        includeSandbox: true,
       }),
       catalog: demoCatalog,
       impCode: "imp00000000",
