@@ -19,6 +19,7 @@ import { createJsonLogger, type Logger } from "./logger.js";
 import { type Metrics, noMetrics } from "./metrics.js";
 import { createOriginPolicy } from "./origins.js";
 import { realTimer, requestTimeout, type ScheduleTimer } from "./request-timeout.js";
+import { adminRoutes } from "./routes/admin.js";
 import { demoRoutes } from "./routes/demo.js";
 import { mobileResultStyle } from "./routes/mobile-page.js";
 import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
@@ -72,6 +73,11 @@ export interface CreateAppOptions {
   metrics?: Metrics;
   /** Serves `GET /metrics` from this (Prometheus text), when given. */
   metricsEndpoint?: { readonly contentType: string; render(): Promise<string> };
+  /** ADMIN_TOKEN: mounts the admin API and console at /admin (absent: no /admin at all). */
+  admin?: {
+    token: string;
+    countRefund?(outcome: "ok" | "failed"): void;
+  };
 }
 
 type Env = { Variables: { log: Logger; requestId: string } };
@@ -286,6 +292,28 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       },
     }),
   );
+  if (options.admin) {
+    app.route(
+      "/admin",
+      adminRoutes({
+        // Refunds are counted as metrics' `admin` refunds unless the caller counts them itself.
+        countRefund: (outcome) => metrics.refund("admin", outcome),
+        ...options.admin,
+        log: baseLog,
+        verify: {
+          db: options.db,
+          iamport: options.iamport,
+          cancelForged: options.cancelForged ?? true,
+          refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+          log: baseLog,
+          ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
+          ...(options.hooks ? { hooks: options.hooks } : {}),
+          ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+          metrics,
+        },
+      }),
+    );
+  }
   app.route("/", widgetFileRoutes(options.widgetDir ?? defaultWidgetDir));
   if (options.sandbox) {
     const demoHeaders = demoPageHeaders([new URL(options.sdkUrl).origin]);

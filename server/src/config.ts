@@ -98,6 +98,12 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MIGRATE: booleanString(true),
+  // Long enough that guessing is hopeless; a password manager or `openssl rand -hex 32` gives one.
+  ADMIN_TOKEN: z
+    .string()
+    .min(32, "expected at least 32 characters (e.g. openssl rand -hex 32)")
+    .regex(/^[\x21-\x7e]+$/, "expected visible ASCII characters only")
+    .optional(),
 });
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server listening there. */
@@ -154,6 +160,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Apply pending migrations at start (default true; false when a deploy step migrates once). */
   migrate: boolean;
+  /** Enables /admin (API and console); undefined → no /admin routes at all. */
+  adminToken: string | undefined;
 }
 
 /** One ALLOWED_PG entry: a `pg_provider`, optionally narrowed to one contract (`pg_id`, the MID). */
@@ -244,5 +252,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsPort: e.METRICS_PORT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     migrate: e.MIGRATE,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -19,7 +19,7 @@ import {
 import { owedCte } from "./hook-outbox.js";
 
 type OrderStatus = OrderRow["status"];
-export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged">;
+export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged" | "expired">;
 
 /**
  * Where each Iamport status may come from: states only move forward ("failed" is not final).
@@ -31,8 +31,9 @@ export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged">;
 export const forwardFrom: Record<TransitionTarget, readonly OrderStatus[]> = {
   failed: ["pending"],
   ready: ["pending", "failed"],
-  paid: ["pending", "failed", "ready"],
-  cancelled: ["pending", "failed", "ready", "paid"],
+  // `expired` is our own verdict on a silent deadline: money that still arrives is taken.
+  paid: ["pending", "failed", "ready", "expired"],
+  cancelled: ["pending", "failed", "ready", "paid", "expired"],
 };
 
 const toOrderRow = rowMapper<OrderRow>(orders);

@@ -29,6 +29,9 @@ export function completeStatusOf(row: OrderRow): CompleteStatus {
       return "vbankIssued";
     case "forged":
       return "forgery";
+    case "expired":
+      // The shopper's view: the payment did not happen (the account's deadline passed).
+      return "failed";
     default:
       return row.status;
   }

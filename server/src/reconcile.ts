@@ -25,6 +25,7 @@
  */
 import type { IamportPayment } from "@iamport-pay/shared";
 import { AppError } from "./errors.js";
+import { expireOverdueVbank } from "./expire-vbank.js";
 import { deliverOwedHooks } from "./hook-outbox.js";
 import { PaymentNotFoundError } from "./iamport-client.js";
 import { type VerifyDeps, verifyReadPayment } from "./verify.js";
@@ -55,6 +56,8 @@ export interface ReconcileSummary {
   noPayment: number;
   /** Orders left for a later round because Iamport or verify failed. */
   failed: number;
+  /** `ready` orders whose virtual account's deadline passed without a deposit (expire-vbank.ts). */
+  expired: number;
 }
 
 export const DEFAULT_RECONCILE_GRACE_MS = 5 * 60_000;
@@ -122,6 +125,7 @@ export async function reconcileOnce(
     verified: 0,
     noPayment: 0,
     failed: 0,
+    expired: 0,
   };
   // Freshest first, as claimed (RETURNING keeps no order).
   for (const { merchant_uid: merchantUid, status } of claimed) {
@@ -129,6 +133,11 @@ export async function reconcileOnce(
       const found = await paymentsToVerify(find, merchantUid, status);
       if (found.length === 0) {
         summary.noPayment++;
+        // No deposit, and the account's deadline has passed: the order will never be paid.
+        if (status === "ready" && (await expireOverdueVbank(deps.db, merchantUid))) {
+          summary.expired++;
+          deps.log("info", "virtual account expired", { merchant_uid: merchantUid });
+        }
         continue;
       }
       for (const payment of found) {
@@ -205,7 +214,7 @@ export function startReconciler(
     return running;
   };
   // On start: what a process that died before calling its hooks left (once their lease passed).
-  running = sweep().then(() => ({ checked: 0, verified: 0, noPayment: 0, failed: 0 }));
+  running = sweep().then(() => ({ checked: 0, verified: 0, noPayment: 0, failed: 0, expired: 0 }));
   const timer =
     options.intervalMs > 0
       ? setInterval(() => {

@@ -180,6 +180,7 @@ export async function startServer(
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     ...(sandbox ? { sandbox } : {}),
+    ...(config.adminToken ? { admin: { token: config.adminToken } } : {}),
   });
   handler = app as unknown as Hono;
   const reconciler = startReconciler(

@@ -5,7 +5,15 @@
  */
 import type { IamportPayment } from "@iamport-pay/shared";
 import { loadConfig } from "./config.js";
-import { hookOutbox, orders, paymentClaims, paymentEvents, refundsRequired } from "./db/schema.js";
+import {
+  adminIdempotencyKeys,
+  adminOrderLocks,
+  hookOutbox,
+  orders,
+  paymentClaims,
+  paymentEvents,
+  refundsRequired,
+} from "./db/schema.js";
 import { createScratchDatabase } from "./db/scratch.js";
 import type { LogLevel } from "./logger.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
@@ -179,6 +187,8 @@ export async function startTestServer(
       await server.db.drizzle.delete(refundsRequired);
       await server.db.drizzle.delete(hookOutbox);
       await server.db.drizzle.delete(orders);
+      await server.db.drizzle.delete(adminIdempotencyKeys);
+      await server.db.drizzle.delete(adminOrderLocks);
       logs.length = 0;
       hookCalls.length = 0;
     },

@@ -19,6 +19,13 @@ export const errorCodes = [
   "rate_limited",
   "timeout", // the request did not finish within the server's deadline (504): retry it
   "not_ready", // /readyz: the database or Iamport cannot be reached (503)
+  "unauthorized", // the admin API's token is missing or wrong
+  "not_refundable", // the order has nothing paid to refund
+  "refund_exceeds_refundable", // more than what is left to refund
+  "refund_account_required", // a virtual-account refund needs the shopper's bank account
+  "refund_in_progress", // another refund of the order (or with the key) is under way
+  "refund_refused", // Iamport refused the refund (e.g. its checksum: refunded elsewhere; sync)
+  "idempotency_key_reused", // the Idempotency-Key was used for another request
   "internal", // anything unexpected; never carries internals
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,3 +1,4 @@
+export * from "./admin.js";
 export * from "./error.js";
 export { formatZodError } from "./format-error.js";
 export * from "./iamport.js";

@@ -51,7 +51,16 @@ export const CreateOrderRequest = z.object({
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
-export const OrderStatus = z.enum(["pending", "ready", "paid", "failed", "cancelled", "forged"]);
+/** `expired`: a virtual account whose deposit deadline passed with no deposit (reconciliation). */
+export const OrderStatus = z.enum([
+  "pending",
+  "ready",
+  "paid",
+  "failed",
+  "cancelled",
+  "forged",
+  "expired",
+]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 export const CreateOrderResponse = z.object({

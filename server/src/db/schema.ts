@@ -16,7 +16,15 @@ import {
   timestamp,
 } from "drizzle-orm/pg-core";
 
-export const orderStatuses = ["pending", "ready", "paid", "failed", "cancelled", "forged"] as const;
+export const orderStatuses = [
+  "pending",
+  "ready",
+  "paid",
+  "failed",
+  "cancelled",
+  "forged",
+  "expired",
+] as const;
 
 export interface StoredItem {
   sku: string;
@@ -187,3 +195,27 @@ export const products = pgTable("products", {
 export type OrderRow = typeof orders.$inferSelect;
 export type PaymentEventRow = typeof paymentEvents.$inferSelect;
 export type RefundRequiredRow = typeof refundsRequired.$inferSelect;
+
+/**
+ * The admin API's `Idempotency-Key`s: the first request's fingerprint and, once it succeeded,
+ * its answer, replayed for 24 hours. A row without an answer is a request still running.
+ */
+export const adminIdempotencyKeys = pgTable("admin_idempotency_keys", {
+  key: text("key").primaryKey(),
+  /** sha256 of the route, the order and the body: the same key with another request is refused. */
+  fingerprint: text("fingerprint").notNull(),
+  responseStatus: bigint("response_status", { mode: "number" }),
+  responseBody: jsonb("response_body"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One admin operation on an order at a time, across processes: a lease row rather than a
+ * transaction or a session lock, because the operation waits on Iamport in between (PGlite has a
+ * single connection) and a crashed holder must not keep the order locked beyond `lease_until`.
+ */
+export const adminOrderLocks = pgTable("admin_order_locks", {
+  merchantUid: text("merchant_uid").primaryKey(),
+  holder: text("holder").notNull(),
+  leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
+});
