@@ -222,6 +222,12 @@ export function launchChromium(): Promise<Browser> {
 export const mobile: BrowserContextOptions = devices["Pixel 7"] ?? {};
 
 /** Playwright: records every iamport-pay event the page receives, per document. */
+/** Playwright: a full-page screenshot into test/output/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+}
+
 /** Playwright: waits until the page has received an event of one of these types, and returns it. */
 export async function waitForPageEvent(page: Page, ...types: string[]): Promise<PageEvent> {
   await page.waitForFunction(
