@@ -21,6 +21,8 @@ const pay = createApp({
     key: sandboxDefaults.impKey,
     secret: sandboxDefaults.impSecret,
     fetch: async (input, init) => sandbox.app.request(input, init),
+    // Sandbox payments are test-channel ones, which Iamport leaves out unless asked for.
+    includeSandbox: true,
   }),
   catalog: demoCatalog,
   impCode: sandboxDefaults.impCode,
