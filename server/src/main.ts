@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `iamport-pay-server [start|migrate|sandbox]` (and `pnpm start`): the only reader of
+ * `iamport-pay-server [start|migrate|sandbox|admin]` (and `pnpm start`): the only reader of
  * process.env. `start` (the default) prints, listens, and shuts down on signals; `migrate`
  * applies pending migrations and exits; `sandbox` runs the standalone Iamport emulator.
  */
@@ -15,6 +15,8 @@ Commands:
   start     run the server (default); MIGRATE=false skips migrating at start
   migrate   apply pending database migrations to DATABASE_URL, then exit
   sandbox   run the standalone Iamport sandbox (PORT, default 8788)
+  admin     the admin command line (orders, order, refund, sync, refunds-required), against
+            ADMIN_URL with ADMIN_TOKEN; \`iamport-pay-server admin help\` lists its options
 
 Configuration is read from the environment: see the package README.`;
 
@@ -22,6 +24,7 @@ const command = process.argv[2] ?? "start";
 if (command === "start") await start();
 else if (command === "migrate") await migrate();
 else if (command === "sandbox") await sandbox();
+else if (command === "admin") await admin();
 else if (command === "help" || command === "--help" || command === "-h") console.log(usage);
 else {
   console.error(`Unknown command "${command}".\n\n${usage}`);
@@ -101,4 +104,15 @@ async function start(): Promise<void> {
       );
     });
   }
+}
+
+/** The admin command line, for installs without the repository's `pnpm … admin` script. */
+async function admin(): Promise<void> {
+  const { runAdminCli } = await import("./admin/cli.js");
+  const code = await runAdminCli(process.argv.slice(3), {
+    env: process.env,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+  process.exit(code);
 }
