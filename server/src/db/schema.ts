@@ -84,6 +84,8 @@ export const orders = pgTable(
     index("orders_due_idx")
       .on(t.nextCheckAt)
       .where(sql`${t.status} in ('pending', 'ready', 'failed')`),
+    // The admin list (newest first, read backwards) and its keyset: a page reads its rows only.
+    index("orders_created_idx").on(t.createdAt, t.merchantUid),
   ],
 );
 
