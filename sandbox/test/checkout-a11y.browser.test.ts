@@ -16,7 +16,7 @@ function order(extra: Record<string, unknown> = {}) {
   return {
     pg: "html5_inicis",
     pay_method: "card",
-    merchant_uid: `a11y-${Date.now()}-${counter}`,
+    merchant_uid: `a11y-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}`,
     name: "아주 긴 상품 이름이 들어가도 320 픽셀 화면에서 옆으로 넘치지 않는 의자 세트",
     amount: 64900,
     ...extra,

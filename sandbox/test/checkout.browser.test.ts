@@ -22,7 +22,8 @@ function order(extra: Record<string, unknown> = {}) {
   return {
     pg: "html5_inicis",
     pay_method: "card",
-    merchant_uid: `browser-${Date.now()}-${counter}`,
+    // Unique across the engines, which run at once against one sandbox.
+    merchant_uid: `browser-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}`,
     name: "의자",
     amount: 64900,
     buyer_name: "홍길동",
