@@ -43,7 +43,11 @@ export function browserTestConfig({ tsconfig, files, ...rest }) {
     files,
     nodeResolve: { exportConditions: ["browser", "development"] },
     concurrency: 1,
-    testsFinishTimeout: 120_000,
+    // One engine at a time: suites that share one server (the sandbox, the real server) must not
+    // race each other across engines, and on 2 shared cores three browsers at once starve the
+    // one under test until its hang bounds fire.
+    concurrentBrowsers: 1,
+    testsFinishTimeout: 600_000,
     // Three browsers start on 2 shared cores: give each a generous bound to come up.
     browserStartTimeout: 120_000,
     plugins: [esbuildPlugin({ ts: true, tsconfig, target: "es2022" })],

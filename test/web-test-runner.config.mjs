@@ -70,8 +70,6 @@ const config = browserTestConfig({
   middleware: [mountServer],
   // A bound for a hung test, not a speed target: three engines share one server on a busy machine.
   testFramework: { config: { timeout: 120_000 } },
-  // One engine at a time: they share one server and sandbox, and a loaded CI machine is slow.
-  concurrentBrowsers: 1,
 });
 // The dev server's own shutdown hook: the server (and its PGlite) must not outlive the run.
 config.plugins.push({ name: "iamport-pay-server", serverStop: closeServer });

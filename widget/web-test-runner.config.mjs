@@ -7,5 +7,6 @@ export default browserTestConfig({
   // The repository root, so the IIFE test can load ../dist/ like a plain page would.
   rootDir: "..",
   middleware: [fakeServer],
-  testFramework: { config: { timeout: 10_000 } },
+  // A bound for a hung test, not a speed target: CI machines are shared and slow.
+  testFramework: { config: { timeout: 60_000 } },
 });
