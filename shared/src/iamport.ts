@@ -158,27 +158,34 @@ export function isKnownPaymentStatus(status: string): status is PaymentStatus {
   return PaymentStatus.safeParse(status).success;
 }
 
-export const CancelRequest = z
-  .object({
-    imp_uid: z.string().min(1).optional(),
-    merchant_uid: z.string().min(1).optional(),
-    /** Partial cancel; absent means everything still cancellable. */
-    amount: z.number().positive().optional(),
-    tax_free: z.number().nonnegative().optional(),
-    vat_amount: z.number().nonnegative().optional(),
-    /** The cancellable amount the caller believes is left: refused when it differs. */
-    checksum: z.number().nonnegative().optional(),
-    reason: z.string().max(1000).optional(),
-    refund_holder: z.string().optional(),
-    refund_bank: z.string().optional(),
-    refund_account: z.string().optional(),
-    refund_tel: z.string().optional(),
-    enable_webhook: z.boolean().optional(),
-  })
-  .refine((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined, {
-    message: "imp_uid or merchant_uid is required",
-    path: ["imp_uid"],
-  });
+/** `POST /payments/cancel`'s fields; the sandbox extends them with what Iamport also accepts. */
+export const CancelRequestFields = z.object({
+  imp_uid: z.string().min(1).optional(),
+  merchant_uid: z.string().min(1).optional(),
+  /** Partial cancel; absent means everything still cancellable. */
+  amount: z.number().positive().optional(),
+  tax_free: z.number().nonnegative().optional(),
+  vat_amount: z.number().nonnegative().optional(),
+  /** The cancellable amount the caller believes is left: refused when it differs. */
+  checksum: z.number().nonnegative().optional(),
+  reason: z.string().max(1000).optional(),
+  refund_holder: z.string().optional(),
+  refund_bank: z.string().optional(),
+  refund_account: z.string().optional(),
+  refund_tel: z.string().optional(),
+  enable_webhook: z.boolean().optional(),
+});
+
+/** Iamport's rule for a cancel: it names the payment by `imp_uid` or `merchant_uid`. */
+export const namesPayment: [
+  (body: { imp_uid?: string | undefined; merchant_uid?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (body) => body.imp_uid !== undefined || body.merchant_uid !== undefined,
+  { message: "imp_uid or merchant_uid is required", path: ["imp_uid"] },
+];
+
+export const CancelRequest = CancelRequestFields.refine(...namesPayment);
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
 export const PrepareRequest = z.object({
