@@ -66,7 +66,9 @@ export async function ordersAndPayments(
       const order = created[i % created.length];
       return {
         path: "/control/payments",
-        body: { merchant_uid: order?.merchant_uid, amount: order?.amount },
+        // Live-channel payments: the guide's server sends no include_sandbox, and Iamport hides
+        // test-channel payments from a client that does not (every look-up would be a 404).
+        body: { merchant_uid: order?.merchant_uid, amount: order?.amount, sandbox: false },
       };
     },
     check(status, body) {
