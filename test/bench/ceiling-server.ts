@@ -17,7 +17,7 @@ if (!baseUrl || !key || !secret) {
   console.error("ceiling-server: set IAMPORT_API_URL, IMP_KEY and IMP_SECRET");
   process.exit(1);
 }
-// Always against the sandbox, whose payments are test-channel ones.
+// include_sandbox as the verify server under test sends it (ACCEPT_TEST_PAYMENTS): the same call.
 const iamport = createIamportClient({ baseUrl, key, secret, includeSandbox: true });
 
 const app = new Hono();

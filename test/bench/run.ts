@@ -232,7 +232,12 @@ async function ceilings(sandbox: Service) {
     const response = await fetch(`${sandbox.url}/control/payments`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ merchant_uid: `ceiling_${Date.now()}_${i}`, amount: 12_000 }),
+      // Live-channel: ceiling (b) reads them with no include_sandbox, as a bare client would.
+      body: JSON.stringify({
+        merchant_uid: `ceiling_${Date.now()}_${i}`,
+        amount: 12_000,
+        sandbox: false,
+      }),
     });
     ids.push(((await response.json()) as Payment).imp_uid);
   }
