@@ -11,7 +11,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { priceCart } from "./catalog.js";
+import { checkCatalog, priceCart } from "./catalog.js";
 import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
 import type { IamportClient } from "./iamport-client.js";
@@ -86,11 +86,13 @@ export const defaultWidgetDir: URL = findWidgetDir();
 
 export function createApp(options: CreateAppOptions): Hono<Env> {
   const baseLog = options.log ?? createJsonLogger();
+  const catalog =
+    options.catalog === undefined ? undefined : checkCatalog(options.catalog, "createApp: catalog");
   const priceOrder: PriceOrder =
     options.priceOrder ??
     ((request) => {
-      if (!options.catalog) throw new Error("createApp needs a catalog or a priceOrder function");
-      return priceCart(options.catalog, request.items);
+      if (!catalog) throw new Error("createApp needs a catalog or a priceOrder function");
+      return priceCart(catalog, request.items);
     });
   const origins = createOriginPolicy({
     publicOrigin: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
@@ -319,7 +321,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     const demoHeaders = demoPageHeaders([new URL(options.sdkUrl).origin]);
     for (const path of ["/", "/demo/*", "/sandbox-console", "/sandbox-console/*"])
       app.use(path, demoHeaders);
-    app.route("/", demoRoutes({ db: options.db, catalog: options.catalog ?? [] }));
+    app.route("/", demoRoutes({ db: options.db, catalog: catalog ?? [] }));
   }
 
   // Mounted in a merchant's app (`shop.route("/pay", app)`), this app's notFound handler is not

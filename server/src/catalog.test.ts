@@ -66,3 +66,33 @@ describe("loadCatalog", () => {
     );
   });
 });
+
+describe("a catalog given in code", () => {
+  it("prices an entry without a currency in KRW, as a CATALOG file does", async () => {
+    const { createApp } = await import("./app.js");
+    const { openDb } = await import("./db/open.js");
+    const db = await openDb("memory://");
+    try {
+      const products = [{ sku: "mug", name: "Mug", amount: 12_000 }] as never;
+      const app = createApp({ db, catalog: products, impCode: "imp00000000" } as never);
+      const answer = await app.request("/orders", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ items: [{ sku: "mug", quantity: 2 }] }),
+      });
+      expect(answer.status).toBe(201);
+      expect(await answer.json()).toMatchObject({ amount: 24_000, currency: "KRW" });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("stops createApp with a message naming a bad entry", async () => {
+    const { createApp } = await import("./app.js");
+    const db = { kind: "pglite" } as never;
+    const products = [{ sku: "mug", name: "Mug", amount: 12.5 }] as never;
+    expect(() => createApp({ db, catalog: products, impCode: "imp00000000" } as never)).toThrow(
+      /^createApp: catalog: /,
+    );
+  });
+});

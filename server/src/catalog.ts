@@ -38,18 +38,24 @@ export async function loadCatalog(path: string): Promise<Product[]> {
       `Invalid configuration: CATALOG: cannot read ${path} as JSON (${(error as Error).message})`,
     );
   }
+  return checkCatalog(raw, "Invalid configuration: CATALOG");
+}
+
+/**
+ * Validates a catalog (a CATALOG file's, or one given to createApp in code): every product needs a
+ * sku, name, integer amount and supported currency, and skus are unique. A bad entry stops start-up
+ * with a message naming it; otherwise it would surface later as a misleading answer to a shopper.
+ */
+export function checkCatalog(raw: unknown, label: string): Product[] {
   const parsed = Catalog.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`Invalid configuration: CATALOG: ${formatZodError(parsed.error)}`);
+    throw new Error(`${label}: ${formatZodError(parsed.error)}`);
   }
   const seen = new Set<string>();
   for (const product of parsed.data) {
-    if (seen.has(product.sku))
-      throw new Error(`Invalid configuration: CATALOG: duplicate sku ${product.sku}`);
+    if (seen.has(product.sku)) throw new Error(`${label}: duplicate sku ${product.sku}`);
     if (!isCurrency(product.currency)) {
-      throw new Error(
-        `Invalid configuration: CATALOG: ${product.sku}: unsupported currency ${product.currency}`,
-      );
+      throw new Error(`${label}: ${product.sku}: unsupported currency ${product.currency}`);
     }
     seen.add(product.sku);
   }
