@@ -3,7 +3,7 @@
  * through pnpm), so the pid we hold is the one whose memory and CPU we measure.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -129,4 +129,33 @@ export async function cpuMs(pid: number): Promise<number> {
   // Fields after the command name (which may hold spaces) start at field 3.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU of every PostgreSQL server process (their comm is `postgres`), in ms: a verification's
+ * statements run there, outside the server's own process, on the same two cores.
+ */
+export async function postgresCpuMs(): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // The process exited between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** Busy CPU of the whole machine (all cores, everything but idle and iowait), in ms. */
+export async function machineBusyMs(): Promise<number> {
+  const first = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const [, user, nice, system, , , irq, softirq, steal] = first.trim().split(/\s+/).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10
+  );
 }

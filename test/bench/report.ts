@@ -114,9 +114,9 @@ export function renderReport(report: Report): string {
       (d) => `median ${fixed(d.latencyBaseline.p50)} ms`,
     );
     row(
-      "CPU per verification at 64: server · sandbox · load generator",
+      "CPU per verification at 64: server · sandbox · load generator · PostgreSQL · machine",
       (d) =>
-        `${fixed(d.cpu64.server, 2)} · ${fixed(d.cpu64.sandbox, 2)} · ${fixed(d.cpu64.loadGenerator, 2)} ms`,
+        `${fixed(d.cpu64.server, 2)} · ${fixed(d.cpu64.sandbox, 2)} · ${fixed(d.cpu64.loadGenerator, 2)} · ${fixed(d.cpu64.database, 2)} · ${fixed(d.cpu64.machine, 2)} ms`,
     );
     row("server peak RSS (VmHWM)", (d) => `${d.peakRssMb} MB`);
     out.push("");
@@ -130,7 +130,7 @@ export function renderReport(report: Report): string {
       `| (a) upstream only: bare Hono + the server's Iamport client, one keep-alive GET /payments/{id} | ${line(c.upstream)} (${fixed(c.upstreamCallsPerRequest, 2)} GETs/request) |`,
     );
     out.push(
-      `| (a) CPU per request: ceiling server · sandbox · load generator | ${fixed(c.upstreamCpu.server, 2)} · ${fixed(c.upstreamCpu.sandbox, 2)} · ${fixed(c.upstreamCpu.loadGenerator, 2)} ms |`,
+      `| (a) CPU per request: ceiling server · sandbox · load generator · whole machine | ${fixed(c.upstreamCpu.server, 2)} · ${fixed(c.upstreamCpu.sandbox, 2)} · ${fixed(c.upstreamCpu.loadGenerator, 2)} · ${fixed(c.upstreamCpu.machine, 2)} ms |`,
     );
     out.push(`| (b) the sandbox's own GET /payments/{id} | ${line(c.sandbox)} |`);
     out.push(`| (c) trivial JSON route, bare Hono | ${line(c.trivial)} |`, "");
@@ -255,6 +255,11 @@ function renderVersus(report: Report, out: string[]): void {
     "CPU per verification: server · sandbox (÷ guide's server)",
     (c) =>
       `${fixed(c.cpu.server, 2)} · ${fixed(c.cpu.sandbox, 2)} ms (${times(c.cpu.server, base.cpu.server)})`,
+  );
+  row(
+    "CPU per verification: PostgreSQL processes · whole machine (÷ guide's machine)",
+    (c) =>
+      `${fixed(c.cpu.database, 2)} · ${fixed(c.cpu.machine, 2)} ms (${times(c.cpu.machine, base.cpu.machine)})`,
   );
   row(
     `behind ${LATENCY_MS} ms: p50 at 1 conn. (÷ guide's)`,

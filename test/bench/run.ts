@@ -89,7 +89,7 @@ export interface DatabaseResult {
   /** The sandbox's GET /payments/{id} under the same fault, at 1 connection. */
   latencyBaseline: LoadResult;
   /** CPU ms per verification at 64 connections, by process. */
-  cpu64: { server: number; sandbox: number; loadGenerator: number };
+  cpu64: CpuSnapshot;
   latencyCallsPerVerification: number;
   peakRssMb: number;
 }

@@ -2,7 +2,7 @@
 import { sandboxDefaults } from "@iamport-pay/sandbox";
 import type { BenchDatabase } from "./databases.js";
 import { type LoadResult, load } from "./load.js";
-import { freePort, type Service, startService } from "./processes.js";
+import { freePort, machineBusyMs, postgresCpuMs, type Service, startService } from "./processes.js";
 
 // ACCEPT_TEST_PAYMENTS: the sandbox's payments are test-channel ones (include_sandbox=true).
 export const keys = {
@@ -111,6 +111,10 @@ export interface CpuSnapshot {
   server: number;
   sandbox: number;
   loadGenerator: number;
+  /** Every PostgreSQL server process (PGlite runs inside the server's own). */
+  database: number;
+  /** The whole machine's busy CPU, whatever ran. */
+  machine: number;
 }
 
 export async function cpuSnapshot(server: Service, sandbox: Service): Promise<CpuSnapshot> {
@@ -119,6 +123,8 @@ export async function cpuSnapshot(server: Service, sandbox: Service): Promise<Cp
     server: await server.cpuMs(),
     sandbox: await sandbox.cpuMs(),
     loadGenerator: (own.user + own.system) / 1000,
+    database: await postgresCpuMs(),
+    machine: await machineBusyMs(),
   };
 }
 
@@ -128,7 +134,13 @@ export function cpuPerRequest(
   result: LoadResult,
 ): CpuSnapshot {
   const per = (key: keyof CpuSnapshot) => (after[key] - before[key]) / (result.requests || 1);
-  return { server: per("server"), sandbox: per("sandbox"), loadGenerator: per("loadGenerator") };
+  return {
+    server: per("server"),
+    sandbox: per("sandbox"),
+    loadGenerator: per("loadGenerator"),
+    database: per("database"),
+    machine: per("machine"),
+  };
 }
 
 /** After the storm: every order paid, one onPaid hook and one `paid` event each. */

@@ -106,12 +106,16 @@ export async function versus(
         const result = await verifyLoad(server.service, take(server, settings.requests), 32);
         const cpu = cpuPerRequest(cpuBefore, await cpuSnapshot(server.service, sandbox), result);
         const made = callsBetween(before, await control.counts());
-        const sum = cpuSum.get(server.name) ?? { server: 0, sandbox: 0, loadGenerator: 0 };
-        cpuSum.set(server.name, {
-          server: sum.server + cpu.server / settings.rounds,
-          sandbox: sum.sandbox + cpu.sandbox / settings.rounds,
-          loadGenerator: sum.loadGenerator + cpu.loadGenerator / settings.rounds,
-        });
+        const sum = cpuSum.get(server.name);
+        cpuSum.set(
+          server.name,
+          Object.fromEntries(
+            (Object.keys(cpu) as (keyof CpuSnapshot)[]).map((key) => [
+              key,
+              (sum?.[key] ?? 0) + cpu[key] / settings.rounds,
+            ]),
+          ) as unknown as CpuSnapshot,
+        );
         const soFar = calls.get(server.name) ?? { total: 0, tokens: 0 };
         calls.set(server.name, {
           total: soFar.total + made.total,
