@@ -20,6 +20,8 @@ export function renderCheckoutPage(input: {
   param: CheckoutParam;
   mode: "iframe" | "redirect";
   nonce: string;
+  /** The page's Content-Security-Policy nonce (checkoutCsp), on its one style and one script. */
+  cspNonce: string;
 }): string {
   const { param } = input;
   const currency = param.currency ?? "KRW";
@@ -37,7 +39,7 @@ export function renderCheckoutPage(input: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Iamport sandbox checkout</title>
-<style>
+<style nonce="${input.cspNonce}">
   *, *::before, *::after { box-sizing: border-box; }
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; background: #f4f5f7; color: #111; }
   main { background: #fff; border-radius: 12px; padding: 16px; width: min(360px, 100%); margin: 8px; box-shadow: 0 8px 30px #0002; overflow-wrap: anywhere; }
@@ -74,7 +76,7 @@ export function renderCheckoutPage(input: {
   </div>
   <p role="alert" id="error"></p>
 </main>
-<script>
+<script nonce="${input.cspNonce}">
 (function () {
   var config = ${scriptJson(config)};
   var buttons = document.querySelectorAll("button[data-action]");
@@ -149,4 +151,22 @@ export function renderCheckoutPage(input: {
 </script>
 </body>
 </html>`;
+}
+
+/**
+ * The checkout page's policy: its own nonce'd style and script only, requests to its own origin
+ * (`checkout/complete`), no plugins, forms or base changes. Any shop may frame it, as Iamport's
+ * checkout is framed by any merchant page.
+ */
+export function checkoutCsp(cspNonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${cspNonce}'`,
+    `script-src 'nonce-${cspNonce}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors *",
+  ].join("; ");
 }

@@ -70,6 +70,25 @@ describe("the checkout page and its outcomes", () => {
     expect(html).not.toContain("<b>x</b>");
   });
 
+  it("runs only its own style and script under a fresh nonce per page", async () => {
+    const query = new URLSearchParams({ imp_code: "imp12345678", param: JSON.stringify(param) });
+    const pages = await Promise.all([1, 2].map(() => fetch(`${s.url}/checkout?${query}`)));
+    const nonces = await Promise.all(
+      pages.map(async (page) => {
+        const policy = page.headers.get("content-security-policy") ?? "";
+        const nonce = /script-src 'nonce-([^']+)'/.exec(policy)?.[1];
+        expect(policy).toContain("default-src 'none'");
+        expect(nonce).toBeTruthy();
+        const html = await page.text();
+        expect(html).toContain(`<script nonce="${nonce}">`);
+        expect(html).toContain(`<style nonce="${nonce}">`);
+        expect(html.match(/<script/g)).toHaveLength(1);
+        return nonce;
+      }),
+    );
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
   it("refuses a page for a bad request or an unknown merchant code", async () => {
     const bad = new URLSearchParams({
       imp_code: "imp12345678",

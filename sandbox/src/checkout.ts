@@ -2,12 +2,13 @@
  * Browser-facing routes: the stand-in SDK (`/iamport.payment.js`), the checkout page
  * (`/checkout`) and the endpoint its buttons call (`/checkout/complete`).
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { formatZodError } from "@iamport-pay/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { completeCheckout } from "./checkout-outcome.js";
-import { renderCheckoutPage } from "./checkout-page.js";
+import { checkoutCsp, renderCheckoutPage } from "./checkout-page.js";
 import { CheckoutParam } from "./checkout-param.js";
 import { noticeUrlProblem } from "./control.js";
 import { controlGuard } from "./control-guard.js";
@@ -55,6 +56,8 @@ export function createCheckoutRoutes(state: SandboxState): Hono {
   checkout.get("/v1/iamport.js", serveSdk);
 
   checkout.get("/checkout", (c) => {
+    // Error pages have neither style nor script; the checkout page replaces this with its own.
+    c.header("content-security-policy", "default-src 'none'; frame-ancestors *");
     const param = parseParam(c.req.query("param"));
     const mode = Mode.safeParse(c.req.query("mode") ?? "iframe");
     if (!param.success || !mode.success) {
@@ -67,12 +70,15 @@ export function createCheckoutRoutes(state: SandboxState): Hono {
     if (impCode !== state.options.impCode) {
       return c.html(errorPage("Unknown merchant code (IMP.init)."), 400);
     }
+    const cspNonce = randomBytes(16).toString("base64");
+    c.header("content-security-policy", checkoutCsp(cspNonce));
     return c.html(
       renderCheckoutPage({
         impCode,
         param: param.data,
         mode: mode.data,
         nonce: c.req.query("nonce") ?? "",
+        cspNonce,
       }),
     );
   });
