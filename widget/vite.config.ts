@@ -15,15 +15,70 @@ function shortLitErrors(): Plugin {
   };
 }
 
+/**
+ * The stylesheet's line breaks ship as they are (Lit's `css` keeps its text): drop them. Every
+ * line of src/styles.ts ends between two rules or declarations, where CSS needs no space.
+ */
+function compactCss(): Plugin {
+  return {
+    name: "compact-css",
+    transform(code, id) {
+      if (!id.endsWith("/src/styles.ts")) return null;
+      return code.replace(/css`([^`]*)`/, (_, text: string) => `css\`${text.replace(/\n/g, "")}\``);
+    },
+  };
+}
+
+/**
+ * Property names only our own modules read or write, shortened by the minifier in both builds.
+ * Only long names that are unmistakably ours: never a DOM, Lit or `Object` member, a field our
+ * server sends or receives, what sessionStorage keeps (a reload after an upgrade reads it), an
+ * attribute, or a property or method a page may use (`pay`, `state`, `message` of an event…).
+ * The IIFE's journeys in test/iife.browser.test.ts go through each of them.
+ */
+const OWN_PROPERTIES = [
+  // PayDeps (pay-flow.ts)
+  "loadSdk",
+  "requestPay",
+  "onStart",
+  "remember",
+  "onConfirming",
+  "activationExpired",
+  "askToContinue",
+  // PayInput
+  "redirectFallback",
+  "returnUrl",
+  // ServerApi, ServerApiOptions
+  "createOrder",
+  "timeoutMs",
+  // Strings (strings.ts)
+  "confirming",
+  "vbankIssued",
+  "misconfigured",
+  // The element's private state (a Lit state property: no attribute).
+  "waiting",
+];
+
 // One ES module and one classic script, Lit bundled into each: a merchant's page needs no build.
 export default defineConfig({
-  plugins: [shortLitErrors()],
+  plugins: [shortLitErrors(), compactCss()],
   build: {
     target: "es2022",
     minify: true,
     sourcemap: false,
-    // Vite keeps whitespace in ES library builds (for re-bundling); ours is loaded as is.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: {
+      output: {
+        // Vite keeps whitespace in ES library builds (for re-bundling); ours is loaded as is.
+        minify: {
+          compress: true,
+          mangle: true,
+          codegen: { removeWhitespace: true },
+          mangleProps: { include: new RegExp(`^(${OWN_PROPERTIES.join("|")})$`) },
+        },
+        // No Symbol.toStringTag on the IIFE's exports object: nothing reads it.
+        generatedCode: { symbols: false },
+      },
+    },
     // `pnpm build` empties dist first; `size` and the browser tests rebuild only these two
     // files and must leave the compiled module (dist/lib) in place.
     emptyOutDir: false,
