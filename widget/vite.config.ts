@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from "vite";
+import { ownProperties } from "./scripts/own-properties.ts";
 
 /**
  * Lit's production build keeps long messages for errors only a misuse of `css` or of templates
@@ -29,36 +30,6 @@ function compactCss(): Plugin {
   };
 }
 
-/**
- * Property names only our own modules read or write, shortened by the minifier in both builds.
- * Only long names that are unmistakably ours: never a DOM, Lit or `Object` member, a field our
- * server sends or receives, what sessionStorage keeps (a reload after an upgrade reads it), an
- * attribute, or a property or method a page may use (`pay`, `state`, `message` of an event…).
- * The IIFE's journeys in test/iife.browser.test.ts go through each of them.
- */
-const OWN_PROPERTIES = [
-  // PayDeps (pay-flow.ts)
-  "loadSdk",
-  "requestPay",
-  "onStart",
-  "remember",
-  "onConfirming",
-  "activationExpired",
-  "askToContinue",
-  // PayInput
-  "redirectFallback",
-  "returnUrl",
-  // ServerApi, ServerApiOptions
-  "createOrder",
-  "timeoutMs",
-  // Strings (strings.ts)
-  "confirming",
-  "vbankIssued",
-  "misconfigured",
-  // The element's private state (a Lit state property: no attribute).
-  "waiting",
-];
-
 // One ES module and one classic script, Lit bundled into each: a merchant's page needs no build.
 export default defineConfig({
   plugins: [shortLitErrors(), compactCss()],
@@ -73,7 +44,7 @@ export default defineConfig({
           compress: true,
           mangle: true,
           codegen: { removeWhitespace: true },
-          mangleProps: { include: new RegExp(`^(${OWN_PROPERTIES.join("|")})$`) },
+          mangleProps: { include: new RegExp(`^(${ownProperties.join("|")})$`) },
         },
         // No Symbol.toStringTag on the IIFE's exports object: nothing reads it.
         generatedCode: { symbols: false },
