@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from "vite";
+import { litTrim } from "./scripts/lit-trim.ts";
 import { ownProperties } from "./scripts/own-properties.ts";
 
 /**
@@ -32,7 +33,7 @@ function compactCss(): Plugin {
 
 // One ES module and one classic script, Lit bundled into each: a merchant's page needs no build.
 export default defineConfig({
-  plugins: [shortLitErrors(), compactCss()],
+  plugins: [shortLitErrors(), litTrim(new URL("./src/", import.meta.url)), compactCss()],
   build: {
     target: "es2022",
     minify: true,
