@@ -88,6 +88,17 @@ export const cuts: Cut[] = [
     pieces: [[',B=t.litHtmlPolyfillSupport;B?.(S,k),(t.litHtmlVersions??=[]).push("3.3.3")', ""]],
   },
   {
+    why: "directives: our templates bind plain values, so resolving one is the value itself",
+    file: "lit-html/lit-html.js",
+    pieces: [
+      [
+        "function M(t,i,s=t,e){if(i===E)return i;let h=void 0!==e?s._$Co?.[e]:s._$Cl;const o=a(i)?void 0:i._$litDirective$;return h?.constructor!==o&&(h?._$AO?.(!1),void 0===o?h=void 0:(h=new o(t),h._$AT(t,s,e)),void 0!==e?(s._$Co??=[])[e]=h:s._$Cl=h),void 0!==h&&(i=M(t,h._$AS(t,i.values),h,e)),i}",
+        "function M(t,i){return i}",
+      ],
+    ],
+    forbids: /lit\/(async-)?directives?\b|lit\/directive-helpers|lit-html\/(async-)?directives?\b/,
+  },
+  {
     why: "SVG and MathML templates: ours are HTML",
     file: "lit-html/lit-html.js",
     pieces: [
