@@ -69,10 +69,4 @@ export const RequestPayResponse = z.object({
 });
 export type RequestPayResponse = z.infer<typeof RequestPayResponse>;
 
-/** Whether an `rsp` reports failure, in both the old (`success`) and new (`error_code`) styles. */
-export function isRequestPayFailure(rsp: {
-  success?: boolean;
-  error_code?: string | null;
-}): boolean {
-  return rsp.success === false || (rsp.error_code != null && rsp.error_code !== "");
-}
+export { isRequestPayFailure } from "./request-pay.js";

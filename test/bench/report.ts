@@ -190,7 +190,7 @@ export function renderReport(report: Report): string {
   }
   const iife = report.sizes.find((s) => s.file.endsWith(".iife.js"));
   if (iife)
-    out.push(`| widget IIFE < 12 kB gzip (${kb(iife.gzip)}) | ${verdict(iife.gzip < 12_000)} |`);
+    out.push(`| widget IIFE ≤ 10 kB gzip (${kb(iife.gzip)}) | ${verdict(iife.gzip <= 10_000)} |`);
   if (report.widget) {
     const w = report.widget;
     out.push(

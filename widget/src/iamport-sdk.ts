@@ -4,9 +4,6 @@
  */
 import type { RequestPayParam, RequestPayResponse } from "@iamport-pay/shared";
 
-/** The jQuery-free V1 SDK (docs/iamport-notes.md, "Browser SDK"); `/config`'s `sdkUrl` usually replaces it. */
-export const DEFAULT_SDK_URL = "https://cdn.iamport.kr/v1/iamport.js";
-
 export interface Iamport {
   init(impCode: string): void;
   request_pay(param: RequestPayParam, callback: (rsp: RequestPayResponse) => void): void;

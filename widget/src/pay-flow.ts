@@ -17,6 +17,7 @@ import type {
   RequestPayResponse,
 } from "@iamport-pay/shared";
 import { isCurrency, toIamportAmount } from "@iamport-pay/shared/money";
+import { isRequestPayFailure } from "@iamport-pay/shared/request-pay";
 import type { Iamport } from "./iamport-sdk.js";
 import { type ServerApi, ServerApiError } from "./server-api.js";
 import type { Strings } from "./strings.js";
@@ -96,14 +97,6 @@ export function sdkFailureCode(rsp: {
   return SHOPPER_CANCEL.test(`${rsp.error_code ?? ""} ${rsp.error_msg ?? ""}`)
     ? "shopper_cancelled"
     : "pg_declined";
-}
-
-/**
- * Failure in every `rsp` style: old `success: false`; newer PGs send no `success`, and a failure
- * is the presence of `error_code`. Anything else is an approval, with or without `imp_uid`.
- */
-function isFailure(rsp: RequestPayResponse): boolean {
-  return rsp.success === false || !!rsp.error_code;
 }
 
 export const failure = (
@@ -270,7 +263,8 @@ export async function runPayment(deps: PayDeps, input: PayInput): Promise<PayRes
   }
   const imp_uid = rsp.imp_uid || undefined;
 
-  if (isFailure(rsp)) {
+  // Anything but a failure (either style) is an approval, with or without `imp_uid`.
+  if (isRequestPayFailure(rsp)) {
     const sdkSays = failure(t, sdkFailureCode(rsp), { merchant_uid, imp_uid });
     if (!imp_uid) return sdkSays;
     // A failed rsp with an imp_uid (a closed window leaves a failed payment too) is still a
