@@ -173,16 +173,27 @@ const settledG = (size: number, i: number) => {
   return Math.min(size - (size % 100 === 0 ? 25 : 0), base + 75 + (i % 10));
 };
 
+/**
+ * Rounds of measurement (BENCH_SCALE_ROUNDS, default 2): each round measures the small shop, then
+ * the large one, each through its own server; every figure is the best of its rounds. Alternating
+ * keeps a busy machine's swings from landing on one size only.
+ */
+const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS || 2);
+
+interface Shop {
+  size: number;
+  drop(): Promise<void>;
+  opened: Db;
+  sql: postgres.Sql;
+  server: Service;
+}
+
 export async function runScale(
   settings: ScaleSettings,
   log: (message: string) => void,
 ): Promise<string> {
   const loadBefore = loadavg();
   const started = Date.now();
-  const sizes = [1_000, settings.orders];
-  const scratch = await createScratchDatabase(settings.baseUrl, "scale");
-  const opened = await openDb(scratch.url);
-  const sql = postgres(scratch.url, { max: 2, onnotice: () => {} });
   const sandbox = await startService({
     name: "sandbox",
     script: "sandbox/src/main.ts",
@@ -190,34 +201,110 @@ export async function runScale(
     readyPath: "/control/faults",
     env: {},
   });
-  const server = await startVerifyServer(
-    sandbox,
-    { kind: "postgres", url: scratch.url, drop: async () => {} },
-    [],
-    { ADMIN_TOKEN, BENCH_RECORD_STATEMENTS: "1" },
-  );
-  const results: SizeResult[] = [];
+  const shops: Shop[] = [];
+  let results: SizeResult[] = [];
   try {
-    let filled = 0;
-    for (const size of sizes) {
-      log(`bulk insert to ${size} orders`);
+    // One scratch database and one server per size, filled before any measurement.
+    for (const size of [1_000, settings.orders]) {
+      const scratch = await createScratchDatabase(settings.baseUrl, "scale");
+      const opened = await openDb(scratch.url).catch(async (error: unknown) => {
+        await scratch.drop();
+        throw error;
+      });
+      const sql = postgres(scratch.url, { max: 2, onnotice: () => {} });
+      const drop = async () => {
+        await sql.end({ timeout: 5 });
+        await opened.close();
+        await scratch.drop();
+      };
+      log(`bulk insert of ${size} orders`);
       const t = performance.now();
-      await sql.unsafe(insertOrders, [filled + 1, size]);
-      await sql.unsafe(insertEvents, [filled + 1, size]);
-      await sql`vacuum analyze orders`;
-      await sql`vacuum analyze payment_events`;
+      try {
+        await sql.unsafe(insertOrders, [1, size]);
+        await sql.unsafe(insertEvents, [1, size]);
+        await sql`vacuum analyze orders`;
+        await sql`vacuum analyze payment_events`;
+      } catch (error) {
+        await drop();
+        throw error;
+      }
       log(`  ${Math.round((performance.now() - t) / 1000)} s`);
-      filled = size;
-      results.push(await measure(size, settings.samples, sql, opened, server, sandbox, log));
+      const server = await startVerifyServer(
+        sandbox,
+        { kind: "postgres", url: scratch.url, drop: async () => {} },
+        [],
+        { ADMIN_TOKEN, BENCH_RECORD_STATEMENTS: "1" },
+      ).catch(async (error: unknown) => {
+        await drop();
+        throw error;
+      });
+      shops.push({ size, drop, opened, sql, server });
     }
+    const rounds: SizeResult[][] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const measured: SizeResult[] = [];
+      for (const shop of shops) {
+        log(`round ${round}, ${shop.size} orders`);
+        measured.push(
+          await measure(
+            shop.size,
+            settings.samples,
+            shop.sql,
+            shop.opened,
+            shop.server,
+            sandbox,
+            log,
+          ),
+        );
+      }
+      rounds.push(measured);
+    }
+    results = shops.map((_, i) => bestOf(rounds.map((measured) => measured[i] as SizeResult)));
   } finally {
-    await server.stop();
+    for (const shop of shops) {
+      await shop.server.stop();
+      await shop.drop();
+    }
     await sandbox.stop();
-    await sql.end({ timeout: 5 });
-    await opened.close();
-    await scratch.drop();
   }
   return render(results, loadBefore, Math.round((Date.now() - started) / 1000));
+}
+
+/**
+ * Each figure's best over the rounds (its lowest latency, CPU, statement time), since a loaded
+ * machine only ever adds time; the lost-webhook wait is the worst round's, and the sizes the
+ * last round's.
+ */
+function bestOf(rounds: SizeResult[]): SizeResult {
+  const last = rounds.at(-1) as SizeResult;
+  const min = (values: number[]) => Math.min(...values);
+  return {
+    ...last,
+    verifyCpuMs: min(rounds.map((r) => r.verifyCpuMs)),
+    timed: last.timed.map((t, i) => {
+      const all = rounds.map((r) => (r.timed[i] as Timed).result);
+      return {
+        name: t.name,
+        result: {
+          ...t.result,
+          p50: min(all.map((x) => x.p50)),
+          p99: min(all.map((x) => x.p99)),
+          errors: all.reduce((sum, x) => sum + x.errors, 0),
+        },
+      };
+    }),
+    plans: last.plans.map((p) =>
+      rounds
+        .flatMap((r) => r.plans.filter((x) => x.name === p.name))
+        .reduce((best, x) => (x.ms < best.ms ? x : best), p),
+    ),
+    reconcile: {
+      ...last.reconcile,
+      firstRoundMs: min(rounds.map((r) => r.reconcile.firstRoundMs)),
+      roundsToSettle: Math.max(...rounds.map((r) => r.reconcile.roundsToSettle)),
+      msToSettle: Math.max(...rounds.map((r) => r.reconcile.msToSettle)),
+    },
+  };
 }
 
 /** The statements the server ran since the last call (BENCH_RECORD_STATEMENTS). */
@@ -535,7 +622,9 @@ export function render(results: SizeResult[], loadBefore: number[], seconds: num
   out.push(
     `Machine: ${cpus().length} cores, Node ${process.version}; load average ${loadBefore.map((x) => x.toFixed(2)).join(" / ")} at the start; ${new Date().toISOString()}, ${seconds} s. Reproduce: \`DATABASE_URL=postgres://… pnpm bench:scale\` (\`BENCH_SCALE_ORDERS\`, \`BENCH_SCALE_SAMPLES\`).`,
     "",
-    "Mix: 70 % abandoned `pending`, 15 % `paid`, 3 % partly refunded, 5 % `failed`, 4 % `ready` virtual accounts, 3 % `ready` past due; created over 90 days; `payment_events` one per settled order and two per paid one. Unsettled orders past the reconciler's age limit are retired; every younger one is made due for the reconciliation figures. Requests at 1 connection, one at a time.",
+    "Mix: 70 % abandoned `pending`, 15 % `paid`, 3 % partly refunded, 5 % `failed`, 4 % `ready` virtual accounts, 3 % `ready` past due; created over 90 days; `payment_events` one per settled order and two per paid one. Unsettled orders past the reconciler's age limit are retired; every younger one is made due for the reconciliation figures. Requests at 1 connection, one at a time. Each size has its own database and server; " +
+      `${ROUNDS}` +
+      " rounds alternate between them and each figure is its best round (the lost-webhook wait its worst). Each round also makes a few hundred orders through the API in both.",
     "",
   );
   out.push(
