@@ -104,8 +104,9 @@ interface SizeResult {
 /**
  * The mix, by g % 100: 70 abandoned `pending`, 15 `paid`, 3 partly refunded (`cancelled`),
  * 5 `failed`, 4 virtual accounts `ready` (due ahead), 3 `ready` past their due date. Orders are
- * spread over the last 90 days; settled ones were updated a minute after creation. The
- * reconciliation schedule is what the reconciler would have left: unsettled orders past their
+ * spread over the last 90 days; settled ones were updated a minute after creation. Each buyer
+ * (e-mail) has three orders, at any size; merchant_uids have a fixed width. The reconciliation
+ * schedule is what the reconciler would have left: unsettled orders past their
  * age limit (7 days; failed 1 day) retired ('infinity'), younger ones with a few misses behind
  * them (reset() below makes them all due).
  */
@@ -113,17 +114,17 @@ const insertOrders = `
   insert into orders (merchant_uid, name, amount, currency, items, status, imp_uid, pay_method,
     cancel_amount, vbank, reason, payment, paid_at, buyer_name, buyer_email, buyer_tel,
     created_at, updated_at, next_check_at, lookup_misses)
-  select 'bulk_' || g, 'Mug and 1 more', m.amount, 'KRW',
+  select m.uid, 'Mug and 1 more', m.amount, 'KRW',
     jsonb_build_array(jsonb_build_object('sku', 'mug-002', 'name', 'Mug', 'quantity', 1, 'amount', m.amount)),
     m.status,
-    case when m.status = 'pending' then null else 'imp_bulk_' || g end,
+    case when m.status = 'pending' then null else 'imp_' || m.uid end,
     case when m.status = 'pending' then null when m.status = 'ready' then 'vbank' else 'card' end,
     case when m.status = 'cancelled' then 3000 else 0 end,
     case when m.status = 'ready' then jsonb_build_object('bank_code', '004', 'bank_name', 'KB',
       'number', '123-' || g, 'holder', 'Shop', 'due', to_char(m.due, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) end,
     case when m.status = 'failed' then 'Card declined' end,
-    case when m.status = 'pending' then null else jsonb_build_object('imp_uid', 'imp_bulk_' || g,
-      'merchant_uid', 'bulk_' || g, 'amount', m.amount, 'cancel_amount',
+    case when m.status = 'pending' then null else jsonb_build_object('imp_uid', 'imp_' || m.uid,
+      'merchant_uid', m.uid, 'amount', m.amount, 'cancel_amount',
       case when m.status = 'cancelled' then 3000 else 0 end, 'currency', 'KRW', 'status',
       case when m.status = 'cancelled' then 'paid' else m.status end, 'pay_method', 'card',
       'pg_provider', 'html5_inicis', 'name', 'Mug and 1 more', 'buyer_email', m.email,
@@ -145,7 +146,8 @@ const insertOrders = `
     now() - ((g::bigint * 7919) % (90 * 86400)) * interval '1 second' as created,
     now() + case when g % 100 < 97 then interval '3 days' else interval '-2 days' end as due,
     12000 + (g % 5) * 1000 as amount,
-    'buyer' || (g % 300000) || '@example.com' as email) m`;
+    'buyer' || (g % greatest(1, $3::int / 3)) || '@example.com' as email,
+    'bulk_' || lpad(g::text, 8, '0') as uid) m`;
 
 /** One event per settled order, and a second (the webhook after the completion) for paid ones. */
 const insertEvents = `
@@ -155,7 +157,7 @@ const insertEvents = `
     case when e.source = 'client' then o.status else 'no_change' end, o.payment, o.updated_at
   from orders o
   cross join lateral (values ('client'), ('webhook')) e(source)
-  where o.merchant_uid in (select 'bulk_' || g from generate_series($1::int, $2::int) g)
+  where o.merchant_uid in (select 'bulk_' || lpad(g::text, 8, '0') from generate_series($1::int, $2::int) g)
     and o.status <> 'pending' and (e.source = 'client' or o.status = 'paid')`;
 
 /**
@@ -172,6 +174,9 @@ const settledG = (size: number, i: number) => {
   const base = Math.max(0, Math.floor((((i * 7919) % size) + 1) / 100) * 100);
   return Math.min(size - (size % 100 === 0 ? 25 : 0), base + 75 + (i % 10));
 };
+
+/** The bulk orders' merchant_uid: fixed width, as most shops' order numbers are. */
+const uid = (g: number) => `bulk_${String(g).padStart(8, "0")}`;
 
 /**
  * Rounds of measurement (BENCH_SCALE_ROUNDS, default 2): each round measures the small shop, then
@@ -220,7 +225,7 @@ export async function runScale(
       log(`bulk insert of ${size} orders`);
       const t = performance.now();
       try {
-        await sql.unsafe(insertOrders, [1, size]);
+        await sql.unsafe(insertOrders, [1, size, size]);
         await sql.unsafe(insertEvents, [1, size]);
         await sql`vacuum analyze orders`;
         await sql`vacuum analyze payment_events`;
@@ -381,7 +386,7 @@ async function measure(
   await explainRequest("webhook", () => post("/iamport-webhook", webhookBody(webhookProbe)));
 
   log(`${size}: GET /orders/:merchant_uid and the admin API`);
-  const getOrderPath = (i: number) => `/orders/bulk_${1 + ((i * 7919) % size)}`;
+  const getOrderPath = (i: number) => `/orders/${uid(1 + ((i * 7919) % size))}`;
   timed.push({
     name: "GET /orders/:merchant_uid",
     result: await load({
@@ -400,7 +405,8 @@ async function measure(
   const [deep] = await sql.unsafe(
     `select created_at::text as k, merchant_uid from orders
       order by created_at desc, merchant_uid desc offset $1::int limit 1`,
-    [Math.floor(size * 0.9)],
+    // At least a page after it, at either size.
+    [Math.min(Math.floor(size * 0.9), size - 100)],
   );
   const cursor = Buffer.from(
     JSON.stringify([String(deep?.k), String(deep?.merchant_uid)]),
@@ -413,13 +419,13 @@ async function measure(
       "admin list, a page 90 % deep (keyset cursor)",
       () => `/admin/orders?limit=50&cursor=${cursor}`,
     ],
-    ["admin search: merchant_uid", (i) => q(`bulk_${1 + ((i * 7919) % size)}`)],
-    ["admin search: imp_uid", (i) => q(`imp_bulk_${settledG(size, i)}`)],
+    ["admin search: merchant_uid", (i) => q(uid(1 + ((i * 7919) % size)))],
+    ["admin search: imp_uid", (i) => q(`imp_${uid(settledG(size, i))}`)],
     [
       "admin search: buyer e-mail",
-      (i) => q(`buyer${(i * 7919) % Math.min(size, 300_000)}@example.com`),
+      (i) => q(`buyer${(i * 7919) % Math.floor(size / 3)}@example.com`),
     ],
-    ["admin order detail (with events)", (i) => `/admin/orders/bulk_${settledG(size, i)}`],
+    ["admin order detail (with events)", (i) => `/admin/orders/${uid(settledG(size, i))}`],
     ["admin refunds-required list", () => "/admin/refunds-required"],
   ];
   // The refunds-required list reads all of payment_events (see docs/benchmarks.md): fewer samples.
@@ -624,7 +630,7 @@ export function render(results: SizeResult[], loadBefore: number[], seconds: num
   out.push(
     `Machine: ${cpus().length} cores, Node ${process.version}; load average ${loadBefore.map((x) => x.toFixed(2)).join(" / ")} at the start; ${new Date().toISOString()}, ${seconds} s. Reproduce: \`DATABASE_URL=postgres://… pnpm bench:scale\` (\`BENCH_SCALE_ORDERS\`, \`BENCH_SCALE_SAMPLES\`).`,
     "",
-    "Mix: 70 % abandoned `pending`, 15 % `paid`, 3 % partly refunded, 5 % `failed`, 4 % `ready` virtual accounts, 3 % `ready` past due; created over 90 days; `payment_events` one per settled order and two per paid one. Unsettled orders past the reconciler's age limit are retired; every younger one is made due for the reconciliation figures. Requests at 1 connection, one at a time. Each size has its own database and server; " +
+    "Mix: 70 % abandoned `pending`, 15 % `paid`, 3 % partly refunded, 5 % `failed`, 4 % `ready` virtual accounts, 3 % `ready` past due; created over 90 days; three orders per buyer e-mail; fixed-width merchant_uids (`bulk_00000042`); `payment_events` one per settled order and two per paid one. Unsettled orders past the reconciler's age limit are retired; every younger one is made due for the reconciliation figures. Requests at 1 connection, one at a time. Each size has its own database and server; " +
       `${ROUNDS}` +
       " rounds alternate between them and each figure is its best round (the lost-webhook wait its worst). Each round also makes a few hundred orders through the API in both.",
     "",
