@@ -211,6 +211,31 @@ describe("GET /admin/orders", () => {
     }
   });
 
+  it("pages through a search's matches with its filters, newest first", async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await t.createOrder());
+    await t.server.db.query(
+      "update orders set buyer_email = 'pager@example.com' where merchant_uid = any($1::text[])",
+      [made.map((o) => o.merchant_uid)],
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await admin(
+        "GET",
+        `/orders?q=pager@&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      const page = AdminOrderList.parse(answer.body);
+      seen.push(...page.orders.map((o) => o.merchant_uid));
+      cursor = page.next_cursor;
+    } while (cursor);
+
+    expect(seen).toEqual(made.map((o) => o.merchant_uid).reverse());
+    expect(
+      AdminOrderList.parse((await admin("GET", "/orders?q=pager@&status=paid")).body).orders,
+    ).toEqual([]);
+  });
+
   it("refuses bad filters with 400", async () => {
     for (const query of [
       "status=lost",
