@@ -115,7 +115,8 @@ const strings = {
     expired: "Please sign in again.",
     ordersTitle: "Orders",
     search: "Search",
-    searchHelp: "Start of an order id, buyer name or email; an imp_uid; a phone number's last digits",
+    searchHelp:
+      "Start of an order id, buyer name or email; an imp_uid; a phone number's last digits",
     status: "Status",
     allStatuses: "All",
     createdFrom: "From",
