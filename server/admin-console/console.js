@@ -27,7 +27,7 @@ const strings = {
     expired: "다시 로그인하세요.",
     ordersTitle: "주문",
     search: "검색",
-    searchHelp: "주문번호, imp_uid, 구매자 이름·이메일·전화",
+    searchHelp: "주문번호·구매자 이름·이메일의 앞부분, imp_uid, 전화번호 끝자리",
     status: "상태",
     allStatuses: "전체",
     createdFrom: "시작일",
@@ -115,7 +115,8 @@ const strings = {
     expired: "Please sign in again.",
     ordersTitle: "Orders",
     search: "Search",
-    searchHelp: "Order id, imp_uid, buyer name, email or phone",
+    searchHelp:
+      "Start of an order id, buyer name or email; an imp_uid; a phone number's last digits",
     status: "Status",
     allStatuses: "All",
     createdFrom: "From",

@@ -480,6 +480,29 @@ describe("reconciliation", () => {
     expect((await t.order(fresh.merchant_uid)).status).toBe("paid");
   });
 
+  it("asks about the most recently due order first, not the most recently made", async () => {
+    const older = await t.createOrder();
+    const newer = await t.createOrder();
+    // The older order's backoff ran out a second ago; the newer one has been due for an hour.
+    await t.server.db.query(
+      `update orders set created_at = now() - interval '3 days', lookup_misses = 5,
+        next_check_at = now() - interval '61 seconds' where merchant_uid = $1::text`,
+      [older.merchant_uid],
+    );
+    await t.server.db.query(
+      `update orders set created_at = now() - interval '2 hours', lookup_misses = 1,
+        next_check_at = now() - interval '2 hours' where merchant_uid = $1::text`,
+      [newer.merchant_uid],
+    );
+    const before = fake.lookups.length;
+
+    await reconcile({ graceMs: 60_000, batchSize: 1 });
+
+    const asked = fake.lookups.slice(before);
+    expect(asked.some((url) => url.includes(older.merchant_uid))).toBe(true);
+    expect(asked.some((url) => url.includes(newer.merchant_uid))).toBe(false);
+  });
+
   it("retires an order too old to ask about", async () => {
     const order = await t.createOrder();
     await t.server.db.query(

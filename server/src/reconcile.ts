@@ -9,9 +9,11 @@
  * schedule (orders.next_check_at): due `graceMs` after it was made or last changed; every
  * look-up that changes nothing doubles the wait before the next one (2×, 4×, … the grace, capped
  * at `maxBackoffMs`), so a week of abandoned orders costs a few look-ups each rather than one
- * every round; an order past its age limit is retired ('infinity'). Due orders are taken
- * freshest first, so a lost webhook on a new order never waits behind old abandoned ones, and
- * the partial index orders_due_idx means a round reads only due orders, however many exist.
+ * every round; an order past its age limit is retired ('infinity'). Due orders are taken most
+ * recently due first: a new order (due one grace after it was made) goes before every order
+ * that was due earlier, so a lost webhook never waits behind a backlog of abandoned orders
+ * (after an outage, say). The claim reads the partial index orders_due_idx backwards from "due
+ * now": it touches the round's orders only, however many others are due or waiting.
  *
  * What is asked: a `pending` order's latest payment (one call when there is none); if that is
  * not `paid`, also its latest `paid` one (money moved on an earlier attempt), which wins. A `ready`
@@ -66,7 +68,7 @@ const DEFAULT_MAX_AGE_MS = 7 * 24 * 3_600_000;
 const DEFAULT_FAILED_MAX_AGE_MS = 24 * 3_600_000;
 
 /**
- * Claims up to $2 due orders, freshest first, and moves each one's schedule: the wait doubles
+ * Claims up to $2 due orders, most recently due first, and moves each one's schedule: the wait doubles
  * with every claim ($1 grace, $3 cap, in seconds), and an order past its age limit ($4 for
  * pending/ready, $5 for failed) is retired. Due means next_check_at + grace has passed.
  */
@@ -77,7 +79,7 @@ const claimDueSql = `with due as (
     select merchant_uid from orders
     where status in ('pending', 'ready', 'failed')
       and next_check_at <= now() - make_interval(secs => $1::double precision)
-    order by created_at desc
+    order by next_check_at desc
     limit $2::int
     for update skip locked
   )
@@ -127,7 +129,6 @@ export async function reconcileOnce(
     failed: 0,
     expired: 0,
   };
-  // Freshest first, as claimed (RETURNING keeps no order).
   for (const { merchant_uid: merchantUid, status } of claimed) {
     try {
       const found = await paymentsToVerify(find, merchantUid, status);

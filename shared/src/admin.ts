@@ -88,7 +88,10 @@ export const AdminOrderQuery = z.strictObject({
       }
       return list as OrderStatus[];
     }),
-  /** Matches merchant_uid, imp_uid, buyer name, email or phone. */
+  /**
+   * The start of a merchant_uid, buyer e-mail or name (letters in any case), an exact imp_uid,
+   * or a phone number's last digits (4 or more): docs/admin.md.
+   */
   q: z.string().max(200).optional(),
   created_from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   created_to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),

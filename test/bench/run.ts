@@ -13,6 +13,7 @@ import { freePort, repoRoot, type Service, startService } from "./processes.js";
 import { type ProfileSummary, summariseProfile } from "./profile.js";
 import { type Report, renderReport } from "./report.js";
 import { callsBetween, sandboxControl } from "./sandbox-control.js";
+import { runScale, scaleSettingsFromEnv } from "./scale.js";
 import {
   type CpuSnapshot,
   cpuPerRequest,
@@ -55,15 +56,21 @@ const settings = {
   /** Page loads for the widget's medians. */
   widgetRuns: count("BENCH_WIDGET_RUNS", 20),
 };
-/** Which parts run (BENCH_PARTS, comma-separated; default all): for iterating on one. */
-const parts = new Set(
-  (process.env.BENCH_PARTS || "ceilings,versus,databases,widget").split(",").map((p) => p.trim()),
-);
 /** `auto` profiles when PostgreSQL verification is under half of ceiling (a); or always/never. */
 const profileMode = process.env.BENCH_PROFILE ?? "auto";
 const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "")
   ? process.env.DATABASE_URL
   : undefined;
+/**
+ * Which parts run (BENCH_PARTS, comma-separated; default all): for iterating on one. `scale`
+ * (scale.ts: 1 k against BENCH_SCALE_ORDERS orders) runs on PostgreSQL only, so it is in the
+ * default only when DATABASE_URL names one.
+ */
+const parts = new Set(
+  (process.env.BENCH_PARTS || `ceilings,versus,databases,widget${postgresUrl ? ",scale" : ""}`)
+    .split(",")
+    .map((p) => p.trim()),
+);
 const LATENCY_MS = 40;
 const log = (message: string) => console.error(`bench: ${message}`);
 
@@ -426,9 +433,25 @@ async function main(): Promise<void> {
 
   if (parts.has("widget")) await widget(report);
 
+  // Last, and in its own scratch database: its bulk insert would weigh on the other parts.
+  let scale = "";
+  if (parts.has("scale")) {
+    if (!postgresUrl) {
+      failed("scale", new Error("needs DATABASE_URL=postgres://… (PostgreSQL only)"));
+    } else {
+      log("scale: 1 k vs BENCH_SCALE_ORDERS orders (scale.ts)");
+      scale = await runScale(scaleSettingsFromEnv(postgresUrl), (m) => log(`scale: ${m}`)).catch(
+        (error: unknown) => {
+          failed("scale", error);
+          return "";
+        },
+      );
+    }
+  }
+
   report.loadAfter = loadavg();
   report.seconds = Math.round((Date.now() - started) / 1000);
-  const markdown = renderReport(report);
+  const markdown = scale ? `${renderReport(report)}\n${scale}` : renderReport(report);
   await mkdir(`${repoRoot}bench-results`, { recursive: true });
   await writeFile(`${repoRoot}bench-results/latest.md`, markdown);
   console.log(markdown);

@@ -21,6 +21,7 @@ export async function startVerifyServer(
   sandbox: Service,
   database: BenchDatabase,
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<Service> {
   return startService({
     name: `server (${database.kind})`,
@@ -28,7 +29,7 @@ export async function startVerifyServer(
     port: await freePort(),
     readyPath: "/healthz",
     nodeArgs,
-    env: { ...keys, IAMPORT_API_URL: sandbox.url, DATABASE_URL: database.url },
+    env: { ...keys, IAMPORT_API_URL: sandbox.url, DATABASE_URL: database.url, ...env },
   });
 }
 

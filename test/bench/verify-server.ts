@@ -7,6 +7,9 @@
  * - an `onPaid` hook that counts transitions, read back at `GET /bench/transitions` with the
  *   `paid` rows of payment_events, so the storm can check "paid exactly once".
  * Products are not synced to the products table: pricing reads the in-memory catalog.
+ * With ADMIN_TOKEN set it mounts the admin API; with BENCH_RECORD_STATEMENTS=1 it keeps the last
+ * statements sent through `db.query` and answers them (and forgets them) at
+ * `GET /bench/statements`, so the scale run can EXPLAIN exactly what a request ran.
  */
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
@@ -14,17 +17,32 @@ import {
   createApp,
   createIamportClient,
   createJsonLogger,
+  type Db,
   demoCatalog,
   loadConfig,
   openDb,
 } from "@iamport-pay/server";
+import { Hono } from "hono";
 
 const config = loadConfig(process.env);
 if (config.impKey === undefined || config.impSecret === undefined || !config.iamportApiUrl) {
   console.error("verify-server: set IMP_KEY, IMP_SECRET and IAMPORT_API_URL");
   process.exit(1);
 }
-const db = await openDb(config.databaseUrl);
+const opened = await openDb(config.databaseUrl);
+const recorded: { text: string; params: readonly unknown[] }[] = [];
+const db: Db =
+  process.env.BENCH_RECORD_STATEMENTS === "1"
+    ? {
+        ...opened,
+        query(text, params) {
+          recorded.push({ text, params });
+          if (recorded.length > 100) recorded.shift();
+          return opened.query(text, params);
+        },
+        close: () => opened.close(),
+      }
+    : opened;
 const iamport = createIamportClient({
   baseUrl: config.iamportApiUrl,
   key: config.impKey,
@@ -41,6 +59,7 @@ const app = createApp({
   cancelForged: config.cancelForged,
   refuseSandboxPayments: false,
   log: createJsonLogger(),
+  ...(config.adminToken ? { admin: { token: config.adminToken } } : {}),
   hooks: {
     onPaid({ order }) {
       paidHooks.set(order.merchant_uid, (paidHooks.get(order.merchant_uid) ?? 0) + 1);
@@ -48,7 +67,10 @@ const app = createApp({
   },
 });
 
-app.get("/bench/transitions", async (c) => {
+// The bench's own routes go in front: the app answers every path it does not know with its
+// JSON 404 (a catch-all route), so routes added to it afterwards are never reached.
+const bench = new Hono();
+bench.get("/bench/transitions", async (c) => {
   const result = await db.drizzle.execute(
     "select merchant_uid, count(*)::int as n from payment_events where decision = 'paid' group by merchant_uid",
   );
@@ -63,7 +85,10 @@ app.get("/bench/transitions", async (c) => {
   });
 });
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+bench.get("/bench/statements", (c) => c.json(recorded.splice(0)));
+bench.route("/", app);
+
+const server = serve({ fetch: bench.fetch, port: config.port, hostname: config.host }) as Server;
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -86,6 +86,21 @@ export const orders = pgTable(
       .where(sql`${t.status} in ('pending', 'ready', 'failed')`),
     // The admin list (newest first, read backwards) and its keyset: a page reads its rows only.
     index("orders_created_idx").on(t.createdAt, t.merchantUid),
+    // The admin search (order-queries.ts): each kind of match is a range on one of these, in
+    // byte order (text_pattern_ops, whatever the database's collation), so a search reads its
+    // matches only. Prefix matches, not substrings: a btree serves those on PostgreSQL and
+    // PGlite alike, without an extension.
+    index("orders_merchant_uid_prefix_idx").on(t.merchantUid.op("text_pattern_ops")),
+    index("orders_buyer_email_prefix_idx")
+      .on(sql`lower(${t.buyerEmail}) text_pattern_ops`)
+      .where(sql`${t.buyerEmail} is not null`),
+    index("orders_buyer_name_prefix_idx")
+      .on(sql`lower(${t.buyerName}) text_pattern_ops`)
+      .where(sql`${t.buyerName} is not null`),
+    // A phone number's digits, reversed: "ends with these digits" becomes a prefix.
+    index("orders_buyer_tel_suffix_idx")
+      .on(sql`reverse(regexp_replace(${t.buyerTel}, '[^0-9]', '', 'g')) text_pattern_ops`)
+      .where(sql`${t.buyerTel} is not null`),
   ],
 );
 
@@ -108,7 +123,13 @@ export const paymentEvents = pgTable(
     payment: jsonb("payment").$type<IamportPayment>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("payment_events_merchant_uid_idx").on(t.merchantUid)],
+  (t) => [
+    index("payment_events_merchant_uid_idx").on(t.merchantUid),
+    // An order's timeline also lists calls that named it (admin detail); any payment seen, by
+    // imp_uid (admin search, refunds, sync).
+    index("payment_events_named_merchant_uid_idx").on(t.namedMerchantUid),
+    index("payment_events_imp_uid_idx").on(t.impUid),
+  ],
 );
 
 /**

@@ -169,10 +169,12 @@ describe("GET /admin/orders", () => {
 
     expect(await list("status=paid")).toEqual([paid.merchantUid]);
     expect(await list("status=pending,paid")).toHaveLength(2);
-    expect(await list(`q=${pending.merchant_uid.slice(4, 20)}`)).toEqual([pending.merchant_uid]);
+    expect(await list(`q=${pending.merchant_uid.slice(0, 20)}`)).toEqual([pending.merchant_uid]);
     expect(await list(`q=${paid.payment.imp_uid}`)).toEqual([paid.merchantUid]);
     expect(await list("q=KIM@example")).toEqual([paid.merchantUid]);
+    expect(await list("q=kim@example.com")).toEqual([paid.merchantUid]);
     expect(await list("q=01012345678")).toEqual([paid.merchantUid]);
+    expect(await list("q=5678")).toEqual([paid.merchantUid]);
     expect(await list(`q=${encodeURIComponent("김철")}`)).toEqual([paid.merchantUid]);
     expect(await list("q=%25")).toEqual([]);
     expect(await list("created_to=2000-01-01")).toEqual([]);
@@ -187,6 +189,51 @@ describe("GET /admin/orders", () => {
       imp_uid: paid.payment.imp_uid,
       buyer: { email: "kim@example.com", tel: "010-1234-5678", name: "김철수" },
     });
+  });
+
+  it("matches the start of an order id, e-mail or name and the end of a phone number, not the middle", async () => {
+    const order = await t.createOrder();
+    await t.server.db.query(
+      "update orders set buyer_email = 'lee.middle@example.com', buyer_tel = '010-9876-5432', buyer_name = 'Lee Middle' where merchant_uid = $1",
+      [order.merchant_uid],
+    );
+    const found = async (q: string) =>
+      AdminOrderList.parse(
+        (await admin("GET", `/orders?q=${encodeURIComponent(q)}`)).body,
+      ).orders.map((o) => o.merchant_uid);
+
+    expect(await found(order.merchant_uid.slice(0, 12))).toContain(order.merchant_uid);
+    expect(await found("LEE.MID")).toEqual([order.merchant_uid]);
+    expect(await found("lee m")).toEqual([order.merchant_uid]);
+    expect(await found("5432")).toEqual([order.merchant_uid]);
+    for (const middle of [order.merchant_uid.slice(8, 24), "middle@example", "Middle", "9876"]) {
+      expect(await found(middle), middle).toEqual([]);
+    }
+  });
+
+  it("pages through a search's matches with its filters, newest first", async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await t.createOrder());
+    await t.server.db.query(
+      "update orders set buyer_email = 'pager@example.com' where merchant_uid = any($1::text[])",
+      [made.map((o) => o.merchant_uid)],
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await admin(
+        "GET",
+        `/orders?q=pager@&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      const page = AdminOrderList.parse(answer.body);
+      seen.push(...page.orders.map((o) => o.merchant_uid));
+      cursor = page.next_cursor;
+    } while (cursor);
+
+    expect(seen).toEqual(made.map((o) => o.merchant_uid).reverse());
+    expect(
+      AdminOrderList.parse((await admin("GET", "/orders?q=pager@&status=paid")).body).orders,
+    ).toEqual([]);
   });
 
   it("refuses bad filters with 400", async () => {
