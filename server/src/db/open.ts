@@ -15,6 +15,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { preparedQuery } from "./pglite-query.js";
 import * as schema from "./schema.js";
 
 export const DEFAULT_PGLITE_DIR = "./.data/pglite";
@@ -31,7 +32,7 @@ export interface Db {
   /**
    * One parameterised statement, straight to the driver: for the verify path's hot statements,
    * whose per-request cost drizzle's query building would dominate. On PostgreSQL each text is
-   * prepared once per connection. Pass parameters as strings, numbers, booleans or null, with
+   * prepared once per connection, on PGlite once per text (pglite-query.ts). Pass parameters as strings, numbers, booleans or null, with
    * casts in the SQL (drizzle's driver setup makes Date and JSON serializers transparent).
    */
   query(text: string, params: readonly unknown[]): Promise<RawRow[]>;
@@ -109,7 +110,7 @@ async function openPglite(location: string, migrate: boolean): Promise<Db> {
   return {
     drizzle: db as unknown as Drizzle,
     kind: "pglite",
-    query: async (text, params) => (await client.query<RawRow>(text, params as unknown[])).rows,
+    query: preparedQuery(client),
     async close() {
       // An unclosed PGlite keeps Node alive (docs/development.md); closing twice throws.
       if (closed) return;

@@ -1,0 +1,171 @@
+/**
+ * `Db.query` on PGlite with each distinct text prepared once, as postgres.js does on PostgreSQL.
+ *
+ * PGlite's own `query` sends every call as five protocol messages, each its own pass through
+ * PostgreSQL's main loop (Parse, Describe statement, Bind, Describe portal, Execute, then Sync),
+ * so PostgreSQL parses, analyses and plans the text again on every call, in the server's own
+ * thread. Here a text is parsed once into a named statement whose parameter types and result
+ * columns we keep; a call is then one message (Bind, Execute, Sync) and one pass, and after a few
+ * executions PostgreSQL's plan cache keeps a generic plan, so planning is skipped as well.
+ *
+ * The call takes PGlite's own locks (its transaction lock, then its query lock), exactly as its
+ * `query` does, so it never runs inside another caller's transaction.
+ */
+import {
+  type messages,
+  type PGlite,
+  parse as pgliteParse,
+  protocol,
+  type Results,
+} from "@electric-sql/pglite";
+
+type RawRow = Record<string, unknown>;
+
+interface Prepared {
+  name: string;
+  paramTypes: number[];
+  /** The statement's RowDescription, or undefined when it returns no rows (NoData). */
+  rowDescription: messages.RowDescriptionMessage | undefined;
+}
+
+/** PGlite's internals this module uses: public on the class, though underscored. */
+interface PGliteLocks {
+  /** Waits for the start; throws once closing or closed. */
+  _checkReady(): Promise<void>;
+  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+const { serialize } = protocol;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * Errors after which the statement is prepared again and the call retried once. Both are raised
+ * before the statement runs, so the retry cannot repeat a write: a migration changed the columns
+ * `select *` returns ("cached plan must not change result type"), or the statement is gone
+ * (someone ran DEALLOCATE ALL or DISCARD ALL).
+ */
+function isStale(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    (e.code === "0A000" && /cached plan must not change result type/.test(e.message ?? "")) ||
+    e.code === "26000"
+  );
+}
+
+export interface PreparedQueryOptions {
+  /** Statements kept prepared at most; the least recently used is closed beyond it. */
+  maxStatements?: number;
+}
+
+export function preparedQuery(
+  client: PGlite,
+  options: PreparedQueryOptions = {},
+): (text: string, params: readonly unknown[]) => Promise<RawRow[]> {
+  const maxStatements = options.maxStatements ?? 200;
+  // In use order, least recent first (a Map keeps insertion order).
+  const statements = new Map<string, Prepared>();
+  let counter = 0;
+  const locks = client as unknown as PGliteLocks;
+
+  async function prepare(text: string): Promise<Prepared> {
+    const name = `iamport_pay_${++counter}`;
+    const { messages: answer } = await client.execProtocol(
+      concat([
+        serialize.parse({ name, text }),
+        serialize.describe({ type: "S", name }),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    let paramTypes: number[] = [];
+    let rowDescription: messages.RowDescriptionMessage | undefined;
+    for (const message of answer) {
+      if (message.name === "parameterDescription") {
+        paramTypes = (message as messages.ParameterDescriptionMessage).dataTypeIDs;
+      } else if (message.name === "rowDescription") {
+        rowDescription = message as messages.RowDescriptionMessage;
+      }
+    }
+    const prepared = { name, paramTypes, rowDescription };
+    statements.set(text, prepared);
+    if (statements.size > maxStatements) {
+      const [oldest, stale] = statements.entries().next().value as [string, Prepared];
+      statements.delete(oldest);
+      await close(stale);
+    }
+    return prepared;
+  }
+
+  async function close(prepared: Prepared): Promise<void> {
+    await client.execProtocol(
+      concat([serialize.close({ type: "S", name: prepared.name }), serialize.sync()]),
+      { syncToFs: false },
+    );
+  }
+
+  async function execute(prepared: Prepared, params: readonly unknown[]): Promise<RawRow[]> {
+    const values = params.map((param, i) => {
+      if (param === null || param === undefined) return null;
+      const serializer = client.serializers[prepared.paramTypes[i] ?? 0];
+      return serializer ? serializer(param) : String(param);
+    });
+    const { messages: answer } = await client.execProtocol(
+      concat([
+        serialize.bind({ statement: prepared.name, values }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    if (prepared.rowDescription === undefined) return [];
+    const [result] = pgliteParse.parseResults(
+      [prepared.rowDescription, ...answer],
+      client.parsers,
+    ) as Results<RawRow>[];
+    return result?.rows ?? [];
+  }
+
+  async function run(text: string, params: readonly unknown[]): Promise<RawRow[]> {
+    let prepared = statements.get(text);
+    if (prepared === undefined) {
+      prepared = await prepare(text);
+    } else {
+      // Most recently used last.
+      statements.delete(text);
+      statements.set(text, prepared);
+    }
+    try {
+      return await execute(prepared, params);
+    } catch (error) {
+      if (!isStale(error)) throw error;
+      statements.delete(text);
+      await close(prepared).catch(() => {});
+      return execute(await prepare(text), params);
+    } finally {
+      await client.syncToFs();
+    }
+  }
+
+  return async (text, params) => {
+    await locks._checkReady();
+    return locks._runExclusiveTransaction(() =>
+      locks._runExclusiveQuery(async () => {
+        // A close() queued before this call has run by now.
+        if (client.closed) throw new Error("PGlite is closed");
+        return run(text, params);
+      }),
+    );
+  };
+}
