@@ -143,6 +143,14 @@ describe("a statement prepared once per text", () => {
     expect(await preparedCount()).toBe(2);
   });
 
+  it("lets two of them share one PGlite, each with its own statements", async () => {
+    const first = preparedQuery(client);
+    const second = preparedQuery(client);
+    expect(await first("select 'first'::text as who", [])).toEqual([{ who: "first" }]);
+    expect(await second("select 'second'::text as who", [])).toEqual([{ who: "second" }]);
+    expect(await first("select 'first'::text as who", [])).toEqual([{ who: "first" }]);
+  });
+
   it("waits for PGlite to start, and refuses a call once it is closed", async () => {
     const own = new PGlite();
     // Not awaited: the first call waits for the start.

@@ -11,13 +11,7 @@
  * The call takes PGlite's own locks (its transaction lock, then its query lock), exactly as its
  * `query` does, so it never runs inside another caller's transaction.
  */
-import {
-  type messages,
-  type PGlite,
-  parse as pgliteParse,
-  protocol,
-  type Results,
-} from "@electric-sql/pglite";
+import { type messages, type PGlite, protocol } from "@electric-sql/pglite";
 
 type RawRow = Record<string, unknown>;
 
@@ -64,6 +58,61 @@ function isStale(error: unknown): boolean {
   );
 }
 
+/** Statement names count up across every preparedQuery of the process, so two never collide. */
+let counter = 0;
+
+const DATA_ROW = 0x44; // D
+const ERROR = 0x45; // E
+const utf8 = new TextDecoder();
+
+/**
+ * The rows of a Bind/Execute/Sync answer, decoded with PGlite's parsers as its `query` does; an
+ * ErrorResponse is thrown as PGlite's DatabaseError. Other messages (BindComplete,
+ * CommandComplete, ReadyForQuery, notices) carry nothing we use.
+ */
+function readRows(
+  answer: Uint8Array,
+  description: messages.RowDescriptionMessage | undefined,
+  parsers: PGlite["parsers"],
+): RawRow[] {
+  const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+  const fields = description?.fields ?? [];
+  const rows: RawRow[] = [];
+  let at = 0;
+  while (at + 5 <= answer.length) {
+    const code = answer[at]!;
+    const end = at + 1 + view.getInt32(at + 1);
+    if (code === ERROR) {
+      let error: unknown;
+      new protocol.Parser().parse(answer.subarray(at, end), (message) => {
+        error ??= message;
+      });
+      throw error;
+    }
+    if (code === DATA_ROW) {
+      const row: RawRow = {};
+      const count = view.getInt16(at + 5);
+      let p = at + 7;
+      for (let i = 0; i < count; i++) {
+        const length = view.getInt32(p);
+        p += 4;
+        const field = fields[i]!;
+        if (length < 0) {
+          row[field.name] = null;
+          continue;
+        }
+        const text = utf8.decode(answer.subarray(p, p + length));
+        p += length;
+        const parser = parsers[field.dataTypeID];
+        row[field.name] = parser ? parser(text, field.dataTypeID) : text;
+      }
+      rows.push(row);
+    }
+    at = end;
+  }
+  return rows;
+}
+
 export interface PreparedQueryOptions {
   /** Statements kept prepared at most; the least recently used is closed beyond it. */
   maxStatements?: number;
@@ -76,7 +125,6 @@ export function preparedQuery(
   const maxStatements = options.maxStatements ?? 200;
   // In use order, least recent first (a Map keeps insertion order).
   const statements = new Map<string, Prepared>();
-  let counter = 0;
   const locks = client as unknown as PGliteLocks;
 
   async function prepare(text: string): Promise<Prepared> {
@@ -121,7 +169,8 @@ export function preparedQuery(
       const serializer = client.serializers[prepared.paramTypes[i] ?? 0];
       return serializer ? serializer(param) : String(param);
     });
-    const { messages: answer } = await client.execProtocol(
+    // The raw answer, read here: PGlite's own reading builds a message object per row first.
+    const answer = await client.execProtocolRaw(
       concat([
         serialize.bind({ statement: prepared.name, values }),
         serialize.execute({}),
@@ -129,12 +178,7 @@ export function preparedQuery(
       ]),
       { syncToFs: false },
     );
-    if (prepared.rowDescription === undefined) return [];
-    const [result] = pgliteParse.parseResults(
-      [prepared.rowDescription, ...answer],
-      client.parsers,
-    ) as Results<RawRow>[];
-    return result?.rows ?? [];
+    return readRows(answer, prepared.rowDescription, client.parsers);
   }
 
   async function run(text: string, params: readonly unknown[]): Promise<RawRow[]> {
