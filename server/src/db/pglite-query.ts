@@ -169,15 +169,23 @@ export function preparedQuery(
       const serializer = client.serializers[prepared.paramTypes[i] ?? 0];
       return serializer ? serializer(param) : String(param);
     });
-    // The raw answer, read here: PGlite's own reading builds a message object per row first.
-    const answer = await client.execProtocolRaw(
+    // The raw answer, read here. Not execProtocolRaw: besides copying, it parses every message
+    // into PGlite's own list, which only execProtocol empties (a leak for raw callers).
+    const chunks: Uint8Array[] = [];
+    await client.execProtocolRawStream(
       concat([
         serialize.bind({ statement: prepared.name, values }),
         serialize.execute({}),
         serialize.sync(),
       ]),
-      { syncToFs: false },
+      {
+        syncToFs: false,
+        onRawData: (chunk) => {
+          chunks.push(chunk.slice());
+        },
+      },
     );
+    const answer = chunks.length === 1 ? chunks[0]! : concat(chunks);
     return readRows(answer, prepared.rowDescription, client.parsers);
   }
 
