@@ -17,6 +17,8 @@ type RawRow = Record<string, unknown>;
 
 interface Prepared {
   name: string;
+  /** The name as a C string, for Bind. */
+  nameBytes: Uint8Array;
   paramTypes: number[];
   /** The statement's RowDescription, or undefined when it returns no rows (NoData). */
   rowDescription: messages.RowDescriptionMessage | undefined;
@@ -113,6 +115,45 @@ function readRows(
   return rows;
 }
 
+const utf8Encoder = new TextEncoder();
+// Execute (unnamed portal, all rows), then Sync.
+const EXECUTE_SYNC = new Uint8Array([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4]);
+
+/**
+ * Bind (unnamed portal, the statement, text parameters, text results), Execute and Sync as one
+ * buffer. Written here rather than with PGlite's serializer, whose per-message buffers cost more
+ * than PostgreSQL takes to run a primary-key look-up.
+ */
+function bindExecuteSync(statement: Uint8Array, values: readonly (string | null)[]): Uint8Array {
+  const encoded = values.map((value) => (value === null ? null : utf8Encoder.encode(value)));
+  // Code and length, portal "", the statement, no format codes (all text), the parameters, no
+  // result format codes (all text).
+  let length = 4 + 1 + statement.length + 2 + 2 + 2;
+  for (const bytes of encoded) length += 4 + (bytes?.length ?? 0);
+  const out = new Uint8Array(1 + length + EXECUTE_SYNC.length);
+  const view = new DataView(out.buffer);
+  out[0] = 0x42; // B
+  view.setInt32(1, length);
+  let at = 6; // after the empty portal name (its 0 byte is already there)
+  out.set(statement, at);
+  at += statement.length;
+  view.setInt16(at, 0);
+  view.setInt16(at + 2, encoded.length);
+  at += 4;
+  for (const bytes of encoded) {
+    view.setInt32(at, bytes === null ? -1 : bytes.length);
+    at += 4;
+    if (bytes !== null) {
+      out.set(bytes, at);
+      at += bytes.length;
+    }
+  }
+  view.setInt16(at, 0);
+  at += 2;
+  out.set(EXECUTE_SYNC, at);
+  return out;
+}
+
 export interface PreparedQueryOptions {
   /** Statements kept prepared at most; the least recently used is closed beyond it. */
   maxStatements?: number;
@@ -146,7 +187,8 @@ export function preparedQuery(
         rowDescription = message as messages.RowDescriptionMessage;
       }
     }
-    const prepared = { name, paramTypes, rowDescription };
+    const nameBytes = utf8Encoder.encode(`${name}\0`);
+    const prepared = { name, nameBytes, paramTypes, rowDescription };
     statements.set(text, prepared);
     if (statements.size > maxStatements) {
       const [oldest, stale] = statements.entries().next().value as [string, Prepared];
@@ -168,23 +210,16 @@ export function preparedQuery(
       if (param === null || param === undefined) return null;
       const serializer = client.serializers[prepared.paramTypes[i] ?? 0];
       return serializer ? serializer(param) : String(param);
-    });
+    }) as (string | null)[];
     // The raw answer, read here. Not execProtocolRaw: besides copying, it parses every message
     // into PGlite's own list, which only execProtocol empties (a leak for raw callers).
     const chunks: Uint8Array[] = [];
-    await client.execProtocolRawStream(
-      concat([
-        serialize.bind({ statement: prepared.name, values }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-      {
-        syncToFs: false,
-        onRawData: (chunk) => {
-          chunks.push(chunk.slice());
-        },
+    await client.execProtocolRawStream(bindExecuteSync(prepared.nameBytes, values), {
+      syncToFs: false,
+      onRawData: (chunk) => {
+        chunks.push(chunk.slice());
       },
-    );
+    });
     const answer = chunks.length === 1 ? chunks[0]! : concat(chunks);
     return readRows(answer, prepared.rowDescription, client.parsers);
   }
