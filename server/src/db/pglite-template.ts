@@ -54,13 +54,13 @@ export async function templatePath(dir = defaultDir): Promise<string> {
   return join(dir, `${manifest.version}.tar.gz`);
 }
 
-const asBlob = (bytes: Uint8Array | ArrayBuffer) =>
-  new Blob([bytes], { type: "application/x-gzip" });
+const asBlob = (bytes: ArrayBuffer) => new Blob([bytes], { type: "application/x-gzip" });
 
 async function readOrMake(dir: string): Promise<Blob> {
   const path = await templatePath(dir);
   const saved = await readFile(path).catch(() => undefined);
-  if (saved !== undefined) return asBlob(saved);
+  // A copy in an ArrayBuffer of its own (Node's Buffer may share a pool).
+  if (saved !== undefined) return asBlob(new Uint8Array(saved).buffer);
   const template = await makeTemplate();
   await save(path, template).catch(() => {
     // A read-only install: each first start makes its own, as without a template.
