@@ -32,3 +32,16 @@ it("creates a new PGlite directory, migrates it, and finds its rows when reopene
     await again.close();
   }
 }, 300_000);
+
+it("gives an in-memory PGlite the same settings as one in a directory", async () => {
+  const db = await openDb("memory://");
+  try {
+    const rows = await db.query(
+      "select setting from pg_settings where name = 'shared_buffers' and to_regclass('orders') is not null",
+      [],
+    );
+    expect(rows).toEqual([{ setting: "4096" }]);
+  } finally {
+    await db.close();
+  }
+}, 300_000);

@@ -7,7 +7,6 @@
 import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -15,6 +14,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { preparedQuery } from "./pglite-query.js";
+import { pgliteTemplate } from "./pglite-template.js";
 import * as schema from "./schema.js";
 
 export const DEFAULT_PGLITE_DIR = "./.data/pglite";
@@ -31,7 +32,7 @@ export interface Db {
   /**
    * One parameterised statement, straight to the driver: for the verify path's hot statements,
    * whose per-request cost drizzle's query building would dominate. On PostgreSQL each text is
-   * prepared once per connection. Pass parameters as strings, numbers, booleans or null, with
+   * prepared once per connection, on PGlite once per text (pglite-query.ts). Pass parameters as strings, numbers, booleans or null, with
    * casts in the SQL (drizzle's driver setup makes Date and JSON serializers transparent).
    */
   query(text: string, params: readonly unknown[]): Promise<RawRow[]>;
@@ -92,12 +93,22 @@ const PGLITE_CONF = ["shared_buffers = 32MB"];
 
 async function openPglite(location: string, migrate: boolean): Promise<Db> {
   let dataDir: string | undefined;
-  if (location !== "memory://") {
+  let fresh = location === "memory://";
+  if (!fresh) {
     dataDir = location.startsWith("file://") ? fileURLToPath(location) : location;
     await mkdir(dataDir, { recursive: true });
-    await initialiseApart(dataDir);
+    fresh = !(await access(join(dataDir, "PG_VERSION")).then(
+      () => true,
+      () => false,
+    ));
   }
-  const client = new PGlite(dataDir, { postgresqlconf: PGLITE_CONF });
+  // A new database starts from initdb's output made once (pglite-template.ts), not from initdb.
+  // One options object: `new PGlite(undefined, options)` ignores its options (memory:// did).
+  const client = new PGlite({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    postgresqlconf: PGLITE_CONF,
+    ...(fresh ? { loadDataDir: await pgliteTemplate() } : {}),
+  });
   const db = drizzlePglite(client, { schema });
   try {
     if (migrate) await migratePglite(db, { migrationsFolder });
@@ -109,7 +120,7 @@ async function openPglite(location: string, migrate: boolean): Promise<Db> {
   return {
     drizzle: db as unknown as Drizzle,
     kind: "pglite",
-    query: async (text, params) => (await client.query<RawRow>(text, params as unknown[])).rows,
+    query: preparedQuery(client),
     async close() {
       // An unclosed PGlite keeps Node alive (docs/development.md); closing twice throws.
       if (closed) return;
@@ -117,36 +128,4 @@ async function openPglite(location: string, migrate: boolean): Promise<Db> {
       await client.close();
     },
   };
-}
-
-/**
- * Creates a new PGlite data directory (PostgreSQL's initdb) in a worker thread that then exits:
- * initdb's WebAssembly instance takes about 450 MB that the process would otherwise keep for its
- * whole life (measured: 800 MB resident after a first start in-process, 340 MB after opening an
- * existing directory). A directory that exists already is left alone.
- */
-async function initialiseApart(dataDir: string): Promise<void> {
-  const exists = await access(join(dataDir, "PG_VERSION")).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return;
-  const pglite = import.meta.resolve("@electric-sql/pglite");
-  const worker = new Worker(
-    `const { workerData } = require("node:worker_threads");
-    import(workerData.pglite)
-      .then(async ({ PGlite }) => {
-        const db = new PGlite(workerData.dataDir);
-        await db.waitReady;
-        await db.close();
-      })
-      .catch((error) => { process.exitCode = 1; throw error; });`,
-    { eval: true, workerData: { pglite, dataDir } },
-  );
-  await new Promise<void>((resolve, reject) => {
-    worker.once("error", reject);
-    worker.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`PGlite initdb exited with ${code}`)),
-    );
-  });
 }
