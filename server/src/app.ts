@@ -6,7 +6,6 @@
 import type { ConfigResponse, Product } from "@iamport-pay/shared";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +13,7 @@ import { requestId } from "hono/request-id";
 import { priceCart } from "./catalog.js";
 import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
+import { apiCors, limitBody } from "./http-middleware.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { type Metrics, noMetrics } from "./metrics.js";
@@ -105,7 +105,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   app.use(noSniff);
   app.use(async function requestLog(c, next) {
     const started = performance.now();
-    const id = c.var.requestId;
+    const id = c.get("requestId");
     c.set("log", (level, message, fields) =>
       baseLog(level, message, { request_id: id, ...fields }),
     );
@@ -125,17 +125,15 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   if (requestTimeoutMs > 0)
     app.use(requestTimeout(requestTimeoutMs, options.scheduleTimer ?? realTimer));
   app.use(
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 64 * 1024,
-      onError: (c) =>
-        c.json(
-          { status: "error", code: "payload_too_large", message: "The body is too large" },
-          413,
-          // The unread rest of the body makes the socket unusable: say so, or a keep-alive
-          // client would send its next request into a closed connection.
-          { connection: "close" },
-        ),
-    }),
+    limitBody(options.bodyLimitBytes ?? 64 * 1024, (c) =>
+      c.json(
+        { status: "error", code: "payload_too_large", message: "The body is too large" },
+        413,
+        // The unread rest of the body makes the socket unusable: say so, or a keep-alive
+        // client would send its next request into a closed connection.
+        { connection: "close" },
+      ),
+    ),
   );
 
   app.onError((error, c) => {
@@ -149,7 +147,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       );
     }
     baseLog("error", "unhandled error", {
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
     return c.json({ status: "error", code: "internal", message: "Internal server error" }, 500);
@@ -163,17 +161,19 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   // Every origin's preflight is answered, so that a page on an origin we refuse can read the
   // 403 below (and say so) instead of seeing a bare network error. The refusal itself happens
   // here on the server, before any route runs: no state changes for a refused origin.
-  const api = cors({
-    origin: (origin) => origin || null,
-    allowMethods: ["GET", "POST"],
-    allowHeaders: ["content-type"],
-    maxAge: 600,
-  });
+  const api = apiCors(
+    cors({
+      origin: (origin) => origin || null,
+      allowMethods: ["GET", "POST"],
+      allowHeaders: ["content-type"],
+      maxAge: 600,
+    }),
+  );
   const refuseForeignOrigins = createMiddleware<Env>(async (c, next) => {
     const origin = c.req.header("origin");
     // Server-to-server calls (and same-origin GETs) send no Origin.
     if (!origin || c.req.method === "OPTIONS" || origins.allows(origin, c.req.url)) return next();
-    c.var.log("warn", "request from an origin that is not allowed", {
+    c.get("log")("warn", "request from an origin that is not allowed", {
       origin,
       path: c.req.path,
       fix: `add ${origin} to ALLOWED_ORIGINS`,
