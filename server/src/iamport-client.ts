@@ -28,7 +28,7 @@ import {
   PreparedEnvelope,
   TokenEnvelope,
 } from "@iamport-pay/shared";
-import { Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { z } from "zod";
 import { type Metrics, noMetrics } from "./metrics.js";
 
@@ -326,19 +326,85 @@ function poolTransport(
   timeoutMs: number,
   deadline: ((ms: number) => AbortSignal) | undefined,
 ): Transport {
-  return async (path, call) => {
-    const answer = await pool.request({
-      path: `${basePath}${path}`,
-      method: call.method,
-      headers: call.headers,
-      body: call.body ?? null,
-      // 0 turns the pool's timers off: the injected signal alone decides.
-      headersTimeout: deadline ? 0 : timeoutMs,
-      bodyTimeout: deadline ? 0 : timeoutMs,
-      ...(deadline ? { signal: deadline(timeoutMs) } : {}),
+  return (path, call) =>
+    new Promise<Answer>((resolve, reject) => {
+      pool.dispatch(
+        {
+          path: `${basePath}${path}`,
+          method: call.method,
+          headers: call.headers,
+          body: call.body ?? null,
+          // 0 turns the pool's timers off: the injected signal alone decides.
+          headersTimeout: deadline ? 0 : timeoutMs,
+          bodyTimeout: deadline ? 0 : timeoutMs,
+        },
+        new AnswerCollector(resolve, reject, deadline?.(timeoutMs)),
+      );
     });
-    return { status: answer.statusCode, text: await answer.body.text() };
-  };
+}
+
+const UTF8_BOM = 0xfeff;
+
+/**
+ * Reads one answer into a string, as `pool.request(...)` then `body.text()` would (a UTF-8 BOM
+ * dropped), without the stream, the parsed header object and the async-hooks resource those
+ * make for every call: we only need the status and the text. An aborted `signal` ends the call
+ * with its reason, before or after the answer started.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandlers {
+  private status = 0;
+  private readonly chunks: Buffer[] = [];
+  private abort: ((reason: Error) => void) | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly resolve: (answer: Answer) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.abort?.(signal.reason);
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.signal?.aborted) {
+      abort(this.signal.reason);
+      return;
+    }
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx answers are informational: the real one follows.
+    if (statusCode >= 200) this.status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const text = body.toString("utf8");
+    this.resolve({
+      status: this.status,
+      text: text.charCodeAt(0) === UTF8_BOM ? text.slice(1) : text,
+    });
+  }
+
+  onError(error: Error): void {
+    this.done();
+    this.reject(error);
+  }
+
+  private done(): void {
+    if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
+  }
 }
 
 function fetchTransport(
