@@ -26,7 +26,7 @@ import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
 import { findWidgetDir, widgetFileRoutes } from "./routes/widget-files.js";
 import { cspHash, demoPageHeaders, noSniff, resultPageHeaders } from "./security-headers.js";
-import type { Hooks, PgChannel } from "./verify.js";
+import type { Hooks, PgChannel, VerifyDeps } from "./verify.js";
 
 export interface CreateAppOptions {
   db: Db;
@@ -268,22 +268,24 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       log: baseLog,
     }),
   );
+  // What every verification is told, whichever door it came in by (the log is per request).
+  const verifyDeps: Omit<VerifyDeps, "log"> = {
+    db: options.db,
+    iamport: options.iamport,
+    cancelForged: options.cancelForged ?? true,
+    refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+    ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+    metrics,
+  };
   app.route(
     "/",
     paymentRoutes({
       db: options.db,
       allowedOrigins: origins.allowed,
       shopUrl: shopUrl(options),
-      verifyDeps: {
-        db: options.db,
-        iamport: options.iamport,
-        cancelForged: options.cancelForged ?? true,
-        refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
-        ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
-        ...(options.hooks ? { hooks: options.hooks } : {}),
-        ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
-        metrics,
-      },
+      verifyDeps,
     }),
   );
   if (options.admin) {
@@ -294,17 +296,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         countRefund: (outcome) => metrics.refund("admin", outcome),
         ...options.admin,
         log: baseLog,
-        verify: {
-          db: options.db,
-          iamport: options.iamport,
-          cancelForged: options.cancelForged ?? true,
-          refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
-          log: baseLog,
-          ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
-          ...(options.hooks ? { hooks: options.hooks } : {}),
-          ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
-          metrics,
-        },
+        verify: { ...verifyDeps, log: baseLog },
       }),
     );
   }
