@@ -6,7 +6,6 @@
 import type { ConfigResponse, Product } from "@iamport-pay/shared";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +13,7 @@ import { requestId } from "hono/request-id";
 import { checkCatalog, priceCart } from "./catalog.js";
 import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
+import { apiCors, limitBody } from "./http-middleware.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { type Metrics, noMetrics } from "./metrics.js";
@@ -26,7 +26,7 @@ import { ordersRoutes, type PriceOrder } from "./routes/orders.js";
 import { paymentRoutes } from "./routes/payments.js";
 import { findWidgetDir, widgetFileRoutes } from "./routes/widget-files.js";
 import { cspHash, demoPageHeaders, noSniff, resultPageHeaders } from "./security-headers.js";
-import type { Hooks, PgChannel } from "./verify.js";
+import type { Hooks, PgChannel, VerifyDeps } from "./verify.js";
 
 export interface CreateAppOptions {
   db: Db;
@@ -107,7 +107,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   app.use(noSniff);
   app.use(async function requestLog(c, next) {
     const started = performance.now();
-    const id = c.var.requestId;
+    const id = c.get("requestId");
     c.set("log", (level, message, fields) =>
       baseLog(level, message, { request_id: id, ...fields }),
     );
@@ -127,17 +127,15 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   if (requestTimeoutMs > 0)
     app.use(requestTimeout(requestTimeoutMs, options.scheduleTimer ?? realTimer));
   app.use(
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 64 * 1024,
-      onError: (c) =>
-        c.json(
-          { status: "error", code: "payload_too_large", message: "The body is too large" },
-          413,
-          // The unread rest of the body makes the socket unusable: say so, or a keep-alive
-          // client would send its next request into a closed connection.
-          { connection: "close" },
-        ),
-    }),
+    limitBody(options.bodyLimitBytes ?? 64 * 1024, (c) =>
+      c.json(
+        { status: "error", code: "payload_too_large", message: "The body is too large" },
+        413,
+        // The unread rest of the body makes the socket unusable: say so, or a keep-alive
+        // client would send its next request into a closed connection.
+        { connection: "close" },
+      ),
+    ),
   );
 
   app.onError((error, c) => {
@@ -151,7 +149,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       );
     }
     baseLog("error", "unhandled error", {
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
     return c.json({ status: "error", code: "internal", message: "Internal server error" }, 500);
@@ -165,17 +163,19 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
   // Every origin's preflight is answered, so that a page on an origin we refuse can read the
   // 403 below (and say so) instead of seeing a bare network error. The refusal itself happens
   // here on the server, before any route runs: no state changes for a refused origin.
-  const api = cors({
-    origin: (origin) => origin || null,
-    allowMethods: ["GET", "POST"],
-    allowHeaders: ["content-type"],
-    maxAge: 600,
-  });
+  const api = apiCors(
+    cors({
+      origin: (origin) => origin || null,
+      allowMethods: ["GET", "POST"],
+      allowHeaders: ["content-type"],
+      maxAge: 600,
+    }),
+  );
   const refuseForeignOrigins = createMiddleware<Env>(async (c, next) => {
     const origin = c.req.header("origin");
     // Server-to-server calls (and same-origin GETs) send no Origin.
     if (!origin || c.req.method === "OPTIONS" || origins.allows(origin, c.req.url)) return next();
-    c.var.log("warn", "request from an origin that is not allowed", {
+    c.get("log")("warn", "request from an origin that is not allowed", {
       origin,
       path: c.req.path,
       fix: `add ${origin} to ALLOWED_ORIGINS`,
@@ -189,14 +189,8 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       403,
     );
   });
-  for (const path of [
-    "/config",
-    "/orders",
-    "/orders/*",
-    "/payments/complete",
-    "/healthz",
-    "/readyz",
-  ]) {
+  // `/orders/*` covers `/orders` itself too (listing both ran these twice: `Vary: Origin, Origin`).
+  for (const path of ["/config", "/orders/*", "/payments/complete", "/healthz", "/readyz"]) {
     app.use(path, api, refuseForeignOrigins);
   }
 
@@ -276,22 +270,24 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
       log: baseLog,
     }),
   );
+  // What every verification is told, whichever door it came in by (the log is per request).
+  const verifyDeps: Omit<VerifyDeps, "log"> = {
+    db: options.db,
+    iamport: options.iamport,
+    cancelForged: options.cancelForged ?? true,
+    refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
+    ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+    metrics,
+  };
   app.route(
     "/",
     paymentRoutes({
       db: options.db,
       allowedOrigins: origins.allowed,
       shopUrl: shopUrl(options),
-      verifyDeps: {
-        db: options.db,
-        iamport: options.iamport,
-        cancelForged: options.cancelForged ?? true,
-        refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
-        ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
-        ...(options.hooks ? { hooks: options.hooks } : {}),
-        ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
-        metrics,
-      },
+      verifyDeps,
     }),
   );
   if (options.admin) {
@@ -302,17 +298,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
         countRefund: (outcome) => metrics.refund("admin", outcome),
         ...options.admin,
         log: baseLog,
-        verify: {
-          db: options.db,
-          iamport: options.iamport,
-          cancelForged: options.cancelForged ?? true,
-          refuseSandboxPayments: options.refuseSandboxPayments ?? options.sandbox === undefined,
-          log: baseLog,
-          ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
-          ...(options.hooks ? { hooks: options.hooks } : {}),
-          ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
-          metrics,
-        },
+        verify: { ...verifyDeps, log: baseLog },
       }),
     );
   }

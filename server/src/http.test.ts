@@ -105,6 +105,30 @@ describe("POST /orders", () => {
     ]);
     expect(await storedOrders()).toBe(0);
   });
+
+  it("counts a chunked body (no Content-Length) as it arrives: reads one under the limit, refuses one over it", async () => {
+    const chunked = (chunks: string[]) =>
+      fetch(`${t.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new ReadableStream({
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+
+    const small = await chunked(['{"items":[{"sku":"mug-002",', '"quantity":1}]}']);
+    const huge = await chunked(['{"pad":"', "x".repeat(40_000), "x".repeat(40_000), '"}']);
+
+    expect(small.status).toBe(201);
+    expect(CreateOrderResponse.parse(await small.json()).amount).toBe(12_000);
+    expect(huge.status).toBe(413);
+    expect(ErrorBody.parse(await huge.json()).code).toBe("payload_too_large");
+    expect(await storedOrders()).toBe(1);
+  });
 });
 
 describe("GET /orders/:merchant_uid", () => {
@@ -284,6 +308,23 @@ describe("CORS", () => {
     expect(other.status).toBe(403);
     expect(ErrorBody.parse(other.body).code).toBe("origin_not_allowed");
     expect(await storedOrders()).toBe(0);
+  });
+
+  it("lets the allowed origin read the answer itself, and marks API answers Vary: Origin", async () => {
+    const body = { items: [{ sku: "chair-001", quantity: 1 }] };
+    const fromShop = await t.api("POST", "/orders", body, { origin: "https://shop.example.com" });
+    const serverToServer = await t.api("POST", "/orders", body);
+    const config = await t.api("GET", "/config", undefined, { origin: "https://shop.example.com" });
+
+    expect([fromShop.status, serverToServer.status, config.status]).toEqual([201, 201, 200]);
+    expect(fromShop.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    expect(config.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    expect(serverToServer.headers.get("access-control-allow-origin")).toBeNull();
+    for (const answer of [fromShop, serverToServer, config]) {
+      expect(answer.headers.get("vary")).toMatch(/\bOrigin\b/);
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("x-request-id")).toMatch(/.+/);
+    }
   });
 });
 

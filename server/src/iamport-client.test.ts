@@ -249,6 +249,48 @@ describe("the connection bound", () => {
   });
 });
 
+describe("reading answers", () => {
+  it("reads an answer sent in pieces, a character split between them, and one that starts with a BOM", async () => {
+    const name = "원목 의자 ".repeat(500);
+    const upstream = createServer((request, response) => {
+      response.setHeader("content-type", "application/json");
+      if (request.url === "/users/getToken") {
+        const now = Math.floor(Date.now() / 1000);
+        const token = { access_token: "t", now, expired_at: now + 1800 };
+        response.end(`\ufeff${JSON.stringify({ code: 0, message: null, response: token })}`);
+        return;
+      }
+      const payment = {
+        imp_uid: "imp_1",
+        merchant_uid: "m",
+        amount: 1000,
+        cancel_amount: 0,
+        currency: "KRW",
+        status: "paid",
+        name,
+      };
+      const bytes = Buffer.from(JSON.stringify({ code: 0, message: null, response: payment }));
+      // Cut inside the first (three-byte) Hangul character.
+      const cut = bytes.indexOf(Buffer.from("원")) + 1;
+      response.write(bytes.subarray(0, cut));
+      setTimeout(() => response.end(bytes.subarray(cut)), 20);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const iamport = createIamportClient({ baseUrl: url, key: "k", secret: "s" });
+    try {
+      expect(await iamport.getToken()).toBe("t");
+      expect((await iamport.getPayment("imp_1")).name).toBe(name);
+    } finally {
+      await iamport.close?.();
+      await new Promise<void>((resolve) => {
+        upstream.closeAllConnections();
+        upstream.close(() => resolve());
+      });
+    }
+  });
+});
+
 /** Polls until the condition holds (up to 20 s: the machine may be busy). */
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;

@@ -26,9 +26,10 @@ import {
   type PaymentStatus,
   type Prepared,
   PreparedEnvelope,
+  readIamportPaymentEnvelope,
   TokenEnvelope,
 } from "@iamport-pay/shared";
-import { Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { z } from "zod";
 import { type Metrics, noMetrics } from "./metrics.js";
 
@@ -187,6 +188,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     response: Answer,
     schema: z.ZodType<IamportEnvelope<T>>,
     path: string,
+    fastRead?: (value: unknown) => IamportEnvelope<T> | undefined,
   ): Promise<T> {
     let body: unknown;
     try {
@@ -202,7 +204,9 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       );
     }
     const ok = response.status >= 200 && response.status < 300;
-    const parsed = schema.safeParse(body);
+    // The fast reader takes the answers it is sure of; zod judges the rest (and says why).
+    const read = ok ? fastRead?.(body) : undefined;
+    const parsed = read ? { success: true as const, data: read } : schema.safeParse(body);
     if (!parsed.success) {
       const code = (body as { code?: unknown } | null)?.code;
       const message = (body as { message?: unknown } | null)?.message;
@@ -263,6 +267,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     path: string,
     body: unknown,
     schema: z.ZodType<IamportEnvelope<T>>,
+    fastRead?: (value: unknown) => IamportEnvelope<T> | undefined,
   ): Promise<T> {
     const json = body === undefined ? undefined : JSON.stringify(body);
     const attempt = async (accessToken: string) =>
@@ -286,7 +291,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
           used = await getToken();
           response = await attempt(used);
         }
-        return await parse(response, schema, path);
+        return await parse(response, schema, path, fastRead);
       } catch (error) {
         if (!(error instanceof IamportUnavailableError) || tries >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
@@ -302,6 +307,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         `/payments/${encodeURIComponent(impUid)}${lookupQuery()}`,
         undefined,
         IamportPaymentEnvelope,
+        readIamportPaymentEnvelope,
       ),
     findPayment: (merchantUid, status, sorting) =>
       call(
@@ -311,8 +317,10 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         )}`,
         undefined,
         IamportPaymentEnvelope,
+        readIamportPaymentEnvelope,
       ),
-    cancelPayment: (request) => call("POST", "/payments/cancel", request, IamportPaymentEnvelope),
+    cancelPayment: (request) =>
+      call("POST", "/payments/cancel", request, IamportPaymentEnvelope, readIamportPaymentEnvelope),
     preparePayment: (request) => call("POST", "/payments/prepare", request, PreparedEnvelope),
     close: async () => {
       await pool?.close();
@@ -326,19 +334,85 @@ function poolTransport(
   timeoutMs: number,
   deadline: ((ms: number) => AbortSignal) | undefined,
 ): Transport {
-  return async (path, call) => {
-    const answer = await pool.request({
-      path: `${basePath}${path}`,
-      method: call.method,
-      headers: call.headers,
-      body: call.body ?? null,
-      // 0 turns the pool's timers off: the injected signal alone decides.
-      headersTimeout: deadline ? 0 : timeoutMs,
-      bodyTimeout: deadline ? 0 : timeoutMs,
-      ...(deadline ? { signal: deadline(timeoutMs) } : {}),
+  return (path, call) =>
+    new Promise<Answer>((resolve, reject) => {
+      pool.dispatch(
+        {
+          path: `${basePath}${path}`,
+          method: call.method,
+          headers: call.headers,
+          body: call.body ?? null,
+          // 0 turns the pool's timers off: the injected signal alone decides.
+          headersTimeout: deadline ? 0 : timeoutMs,
+          bodyTimeout: deadline ? 0 : timeoutMs,
+        },
+        new AnswerCollector(resolve, reject, deadline?.(timeoutMs)),
+      );
     });
-    return { status: answer.statusCode, text: await answer.body.text() };
-  };
+}
+
+const UTF8_BOM = 0xfeff;
+
+/**
+ * Reads one answer into a string, as `pool.request(...)` then `body.text()` would (a UTF-8 BOM
+ * dropped), without the stream, the parsed header object and the async-hooks resource those
+ * make for every call: we only need the status and the text. An aborted `signal` ends the call
+ * with its reason, before or after the answer started.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandlers {
+  private status = 0;
+  private readonly chunks: Buffer[] = [];
+  private abort: ((reason: Error) => void) | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly resolve: (answer: Answer) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.abort?.(signal.reason);
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.signal?.aborted) {
+      abort(this.signal.reason);
+      return;
+    }
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx answers are informational: the real one follows.
+    if (statusCode >= 200) this.status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const text = body.toString("utf8");
+    this.resolve({
+      status: this.status,
+      text: text.charCodeAt(0) === UTF8_BOM ? text.slice(1) : text,
+    });
+  }
+
+  onError(error: Error): void {
+    this.done();
+    this.reject(error);
+  }
+
+  private done(): void {
+    if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
+  }
 }
 
 function fetchTransport(

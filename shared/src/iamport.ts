@@ -153,6 +153,112 @@ export const IamportPayment = z.looseObject({
 });
 export type IamportPayment = z.infer<typeof IamportPayment>;
 
+/**
+ * `IamportPayment.parse` for the answers it accepts, without zod's per-field machinery: the
+ * payment zod would make (the same fields and values, unknown fields kept, a display field of
+ * the wrong type turned to null), or `undefined` for anything it refuses, which the caller then
+ * hands to zod for the verdict and the error message. An answer needing no change is returned
+ * as it is, in Iamport's field order (zod's copy puts the fields it knows first; stored as jsonb,
+ * and JSON objects are unordered anyway). An answer is read on every verification; a test checks
+ * this against zod.
+ */
+export function readIamportPayment(value: unknown): IamportPayment | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const input = value as Record<string, unknown>;
+  let asIs = !Object.hasOwn(input, "__proto__");
+  for (const [key, kind] of paymentReadOrder) {
+    const field = input[key];
+    if (field === undefined) {
+      if (kind <= AMOUNT) return undefined;
+    } else if (kind === TEXT) {
+      if (typeof field !== "string" || field.length === 0) return undefined;
+    } else if (kind === AMOUNT) {
+      if (typeof field !== "number" || !Number.isFinite(field) || field < 0) return undefined;
+    } else if (kind === DECIDED_TEXT) {
+      if (field !== null && typeof field !== "string") return undefined;
+    } else if (kind === DECIDED_FLAG) {
+      if (field !== null && typeof field !== "boolean") return undefined;
+    } else if (field !== null) {
+      const shown = kind === SHOWN_TEXT ? typeof field === "string" : Number.isFinite(field);
+      if (!shown) asIs = false;
+    }
+  }
+  return asIs ? (input as IamportPayment) : copyAsZodDoes(input);
+}
+
+/** The rare answer with a display field to null (or a `__proto__` field to drop): zod's copy. */
+function copyAsZodDoes(input: Record<string, unknown>): IamportPayment {
+  const out: Record<string, unknown> = {};
+  for (const [key, kind] of paymentReadOrder) {
+    const field = input[key];
+    if (field === undefined) {
+      if (key in input) out[key] = undefined;
+    } else if (kind === SHOWN_TEXT) {
+      out[key] = typeof field === "string" ? field : null;
+    } else if (kind === SHOWN_SECONDS) {
+      out[key] = Number.isFinite(field) ? field : null;
+    } else {
+      out[key] = field;
+    }
+  }
+  for (const key in input) {
+    if (key !== "__proto__" && !paymentReadKeys.has(key)) out[key] = input[key];
+  }
+  return out as IamportPayment;
+}
+
+/** `IamportPaymentEnvelope.parse`, the same way: the envelope zod would make, or `undefined`. */
+export function readIamportPaymentEnvelope(
+  value: unknown,
+): IamportEnvelope<IamportPayment> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { code, message, response } = value as Record<string, unknown>;
+  if (typeof code !== "number" || !Number.isSafeInteger(code)) return undefined;
+  if (message !== null && typeof message !== "string") return undefined;
+  if (response === null) return { code, message, response: null };
+  const payment = readIamportPayment(response);
+  return payment === undefined ? undefined : { code, message, response: payment };
+}
+
+// How readIamportPayment checks each field of IamportPayment's shape (required ones first).
+const TEXT = 0;
+const AMOUNT = 1;
+const DECIDED_TEXT = 2;
+const DECIDED_FLAG = 3;
+const SHOWN_TEXT = 4;
+const SHOWN_SECONDS = 5;
+const readKinds: Record<keyof typeof IamportPayment.shape, number> = {
+  imp_uid: TEXT,
+  merchant_uid: TEXT,
+  amount: AMOUNT,
+  cancel_amount: AMOUNT,
+  currency: TEXT,
+  status: TEXT,
+  sandbox: DECIDED_FLAG,
+  pg_provider: DECIDED_TEXT,
+  pg_id: DECIDED_TEXT,
+  pay_method: SHOWN_TEXT,
+  emb_pg_provider: SHOWN_TEXT,
+  pg_tid: SHOWN_TEXT,
+  name: SHOWN_TEXT,
+  vbank_code: SHOWN_TEXT,
+  vbank_name: SHOWN_TEXT,
+  vbank_num: SHOWN_TEXT,
+  vbank_holder: SHOWN_TEXT,
+  vbank_date: SHOWN_SECONDS,
+  paid_at: SHOWN_SECONDS,
+  failed_at: SHOWN_SECONDS,
+  cancelled_at: SHOWN_SECONDS,
+  fail_reason: SHOWN_TEXT,
+  cancel_reason: SHOWN_TEXT,
+  receipt_url: SHOWN_TEXT,
+};
+// In the shape's order, which is the order zod writes the fields in.
+const paymentReadOrder = Object.keys(IamportPayment.shape).map(
+  (key) => [key, readKinds[key as keyof typeof readKinds]] as const,
+);
+const paymentReadKeys = new Set(Object.keys(IamportPayment.shape));
+
 /** The statuses that Iamport documents; anything else is recorded and never pays. */
 export function isKnownPaymentStatus(status: string): status is PaymentStatus {
   return PaymentStatus.safeParse(status).success;

@@ -37,7 +37,7 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
 
   app.post("/payments/complete", async (c) => {
     const body = await jsonBody(c, CompleteRequest);
-    const result = await verifyPayment(deps(c.var.log), {
+    const result = await verifyPayment(deps(c.get("log")), {
       source: "client",
       impUid: body.imp_uid,
       merchantUid: body.merchant_uid,
@@ -49,7 +49,7 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
   app.post("/iamport-webhook", async (c) => {
     const body = await jsonOrFormBody(c, WebhookBody);
     try {
-      const result = await verifyPayment(deps(c.var.log), {
+      const result = await verifyPayment(deps(c.get("log")), {
         source: "webhook",
         impUid: body.imp_uid,
       });
@@ -78,7 +78,7 @@ export function paymentRoutes(options: PaymentRoutesOptions): Hono<Env> {
     try {
       // Without imp_uid (the V1 guide's own redirect example carries only merchant_uid), the
       // order's latest payment is found through Iamport and verified the same way.
-      const result = await verifyPayment(deps(c.var.log), {
+      const result = await verifyPayment(deps(c.get("log")), {
         source: "mobile",
         merchantUid: query.merchant_uid,
         ...(query.imp_uid === undefined ? {} : { impUid: query.imp_uid }),
