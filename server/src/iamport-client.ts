@@ -26,7 +26,6 @@ import {
   type PaymentStatus,
   type Prepared,
   PreparedEnvelope,
-  readIamportPaymentEnvelope,
   TokenEnvelope,
 } from "@iamport-pay/shared";
 import { type Dispatcher, Pool } from "undici";
@@ -188,7 +187,6 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     response: Answer,
     schema: z.ZodType<IamportEnvelope<T>>,
     path: string,
-    fastRead?: (value: unknown) => IamportEnvelope<T> | undefined,
   ): Promise<T> {
     let body: unknown;
     try {
@@ -204,9 +202,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       );
     }
     const ok = response.status >= 200 && response.status < 300;
-    // The fast reader takes the answers it is sure of; zod judges the rest (and says why).
-    const read = ok ? fastRead?.(body) : undefined;
-    const parsed = read ? { success: true as const, data: read } : schema.safeParse(body);
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const code = (body as { code?: unknown } | null)?.code;
       const message = (body as { message?: unknown } | null)?.message;
@@ -267,7 +263,6 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     path: string,
     body: unknown,
     schema: z.ZodType<IamportEnvelope<T>>,
-    fastRead?: (value: unknown) => IamportEnvelope<T> | undefined,
   ): Promise<T> {
     const json = body === undefined ? undefined : JSON.stringify(body);
     const attempt = async (accessToken: string) =>
@@ -291,7 +286,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
           used = await getToken();
           response = await attempt(used);
         }
-        return await parse(response, schema, path, fastRead);
+        return await parse(response, schema, path);
       } catch (error) {
         if (!(error instanceof IamportUnavailableError) || tries >= retries) throw error;
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
@@ -307,7 +302,6 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         `/payments/${encodeURIComponent(impUid)}${lookupQuery()}`,
         undefined,
         IamportPaymentEnvelope,
-        readIamportPaymentEnvelope,
       ),
     findPayment: (merchantUid, status, sorting) =>
       call(
@@ -317,10 +311,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         )}`,
         undefined,
         IamportPaymentEnvelope,
-        readIamportPaymentEnvelope,
       ),
-    cancelPayment: (request) =>
-      call("POST", "/payments/cancel", request, IamportPaymentEnvelope, readIamportPaymentEnvelope),
+    cancelPayment: (request) => call("POST", "/payments/cancel", request, IamportPaymentEnvelope),
     preparePayment: (request) => call("POST", "/payments/prepare", request, PreparedEnvelope),
     close: async () => {
       await pool?.close();
