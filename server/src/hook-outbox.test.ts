@@ -5,7 +5,7 @@ import type { IamportPayment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "./db/open.js";
 import { hookOutbox, type OrderRow, orders } from "./db/schema.js";
-import { deliverHook, deliverOwedHooks } from "./hook-outbox.js";
+import { deliverOwedHooks, sendHook } from "./hook-outbox.js";
 import { silentLogger } from "./logger.js";
 import { applyTransition, selectOrder } from "./order-statements.js";
 import { toOrderView } from "./order-view.js";
@@ -59,15 +59,18 @@ function paid(merchantUid: string): IamportPayment {
 /** The transition and its owed onPaid committed, then the process "died": no hook, no delete. */
 async function paidButNeverHooked(merchantUid: string) {
   await newOrder(merchantUid);
-  const transitioned = await applyTransition(db, {
-    merchantUid,
-    target: "paid",
-    payment: paid(merchantUid),
-    cancelMinor: 0,
-    event: { source: "webhook", impUid: `imp_${merchantUid}`, namedMerchantUid: null },
-    hook: "onPaid",
-    leaseSecs: 60,
-  });
+  const transitioned = await applyTransition(
+    { db },
+    {
+      merchantUid,
+      target: "paid",
+      payment: paid(merchantUid),
+      cancelMinor: 0,
+      event: { source: "webhook", impUid: `imp_${merchantUid}`, namedMerchantUid: null },
+      hook: "onPaid",
+      leaseSecs: 60,
+    },
+  );
   expect(transitioned?.outboxId).not.toBeNull();
   return transitioned;
 }
@@ -124,7 +127,7 @@ describe("owed hooks", () => {
         },
       },
     };
-    await deliverHook(deps, transitioned?.outboxId, "onPaid", {
+    await sendHook(deps, "ob_written", transitioned?.outboxId, "onPaid", {
       order: toOrderView(transitioned?.row as OrderRow),
       payment: paid("ob_written"),
       source: "webhook",
@@ -136,15 +139,18 @@ describe("owed hooks", () => {
 
   it("are not owed when the hook is not configured", async () => {
     await newOrder("ob_none");
-    const transitioned = await applyTransition(db, {
-      merchantUid: "ob_none",
-      target: "paid",
-      payment: paid("ob_none"),
-      cancelMinor: 0,
-      event: { source: "client", impUid: "imp_ob_none", namedMerchantUid: "ob_none" },
-      hook: null,
-      leaseSecs: 60,
-    });
+    const transitioned = await applyTransition(
+      { db },
+      {
+        merchantUid: "ob_none",
+        target: "paid",
+        payment: paid("ob_none"),
+        cancelMinor: 0,
+        event: { source: "client", impUid: "imp_ob_none", namedMerchantUid: "ob_none" },
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
 
     expect(transitioned?.outboxId).toBeNull();
     expect(await db.drizzle.select().from(hookOutbox)).toEqual([]);

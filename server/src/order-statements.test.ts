@@ -84,36 +84,45 @@ describe("order statements", () => {
       due: "2030-03-17T17:46:40.000Z",
     };
 
-    const changed = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "ready",
-      payment: ready,
-      cancelMinor: 0,
-      vbank,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
-    const again = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "ready",
-      payment: ready,
-      cancelMinor: 0,
-      vbank,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
+    const changed = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "ready",
+        payment: ready,
+        cancelMinor: 0,
+        vbank,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
+    const again = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "ready",
+        payment: ready,
+        cancelMinor: 0,
+        vbank,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
     const paid = payment("os_move", { status: "paid", paid_at: 1_800_000_000 });
-    const settled = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "paid",
-      payment: paid,
-      cancelMinor: 0,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
+    const settled = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "paid",
+        payment: paid,
+        cancelMinor: 0,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
 
     expect(changed?.row).toMatchObject({ status: "ready", vbank, impUid: ready.imp_uid });
     expect(again).toBeUndefined();

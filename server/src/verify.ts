@@ -17,8 +17,10 @@
  * 6. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
  *    one that needs the shopper's bank account to be refunded (a deposited virtual account) is
  *    stored in refunds_required instead, once, with an onRefundRequired hook;
- * 7. hooks after commit: each is owed by an outbox row written with the transition (or claim),
- *    which the caller deletes after the call and the sweeper delivers if it dies (hook-outbox.ts).
+ * 7. hooks after commit: each is owed by an outbox row written with the transition (or claim);
+ *    the answer goes out once that has committed, and the hook queue calls the hook after it,
+ *    in the order the order's hooks were owed, then deletes the row (the sweeper delivers it if
+ *    the process dies first; hook-outbox.ts).
  */
 import {
   type CompleteStatus,
@@ -31,7 +33,7 @@ import {
 import type { Db } from "./db/open.js";
 import type { OrderRow, StoredVbank } from "./db/schema.js";
 import { AppError } from "./errors.js";
-import { deliverHook, type HookName, leaseSecs, owedHook } from "./hook-outbox.js";
+import { type HookName, type HookQueue, leaseSecs, owedHook, sendHook } from "./hook-outbox.js";
 import type { Hooks, VerifySource } from "./hooks.js";
 import {
   type IamportClient,
@@ -83,6 +85,8 @@ export interface VerifyDeps {
   hooks?: Hooks;
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
+  /** Calls hooks after the answer (createHookQueue); without one, before verify returns. */
+  hookQueue?: HookQueue | undefined;
   log: Logger;
   metrics?: Metrics;
 }
@@ -339,7 +343,7 @@ async function applyStatus(
   const target: TransitionTarget = payment.status;
   const hook = hookFor[target];
 
-  const transitioned = await applyTransition(deps.db, {
+  const transitioned = await applyTransition(deps, {
     merchantUid: order.merchantUid,
     target,
     payment,
@@ -368,7 +372,7 @@ async function applyStatus(
     const owed = transitioned.hook as HookName | null;
     if (owed !== null) {
       const event = { order: toOrderView(changed), payment, source: input.source };
-      await deliverHook(deps, transitioned.outboxId, owed, event as never);
+      await sendHook(deps, changed.merchantUid, transitioned.outboxId, owed, event as never);
     }
     return verdict(changed);
   }
@@ -432,7 +436,7 @@ async function refundDuplicate(
       const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
       throw await iamportFailure(deps, input, error, record);
     }
-    const outboxId = await recordRefundedDuplicate(deps.db, {
+    const outboxId = await recordRefundedDuplicate(deps, {
       payment,
       call: callOf(input),
       hook: owedHook(deps, "onDuplicate"),
@@ -443,7 +447,7 @@ async function refundDuplicate(
       imp_uid: payment.imp_uid,
       kept: order.impUid,
     });
-    await deliverHook(deps, outboxId, "onDuplicate", {
+    await sendHook(deps, order.merchantUid, outboxId, "onDuplicate", {
       order: toOrderView(order),
       payment,
       source: input.source,
@@ -519,7 +523,7 @@ async function handleForgery(
 
   const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
   const forgery = moved
-    ? await claimForgery(deps.db, {
+    ? await claimForgery(deps, {
         payment,
         cancelled,
         call: callOf(input),
@@ -535,7 +539,7 @@ async function handleForgery(
       mismatch,
       cancelled,
     });
-    await deliverHook(deps, forgery.outboxId, "onForgery", {
+    await sendHook(deps, order.merchantUid, forgery.outboxId, "onForgery", {
       order: toOrderView(current),
       payment,
       source: input.source,
@@ -581,7 +585,7 @@ async function requireRefund(
   reason: string,
 ): Promise<void> {
   const amount = paymentMinor(payment.amount - payment.cancel_amount, payment.currency);
-  const stored = await insertRefundRequired(deps.db, {
+  const stored = await insertRefundRequired(deps, {
     payment,
     kind,
     amount,
@@ -596,10 +600,9 @@ async function requireRefund(
     merchant_uid: payment.merchant_uid,
     imp_uid: payment.imp_uid,
   });
-  const order = await selectOrder(deps.db, payment.merchant_uid);
-  if (order === undefined) return;
-  await deliverHook(deps, stored.outboxId, "onRefundRequired", {
-    order: toOrderView(order),
+  if (stored.order === undefined) return;
+  await sendHook(deps, payment.merchant_uid, stored.outboxId, "onRefundRequired", {
+    order: toOrderView(stored.order),
     payment,
     source: input.source,
     kind,
