@@ -49,6 +49,8 @@ const app = createApp({
 });
 
 app.get("/bench/transitions", async (c) => {
+  // Hooks are called after the answers that owe them: count them once all have run.
+  await app.hooksSettled();
   const result = await db.drizzle.execute(
     "select merchant_uid, count(*)::int as n from payment_events where decision = 'paid' group by merchant_uid",
   );
@@ -71,7 +73,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     server.close(() => {
-      void db.close().finally(() => process.exit(0));
+      void app
+        .hooksSettled()
+        .then(() => db.close())
+        .finally(() => process.exit(0));
     });
     server.closeAllConnections();
   });
