@@ -8,7 +8,7 @@ import { type Db, openDb } from "./db/open.js";
 import { deliverOwedHooks } from "./hook-outbox.js";
 import { createIamportClient, type IamportClient } from "./iamport-client.js";
 import { manualTimeouts, startTestServer, type TestServer } from "./test-support.js";
-import { type HookEvent, verifyPayment } from "./verify.js";
+import { type HookEvent, type Hooks, verifyPayment } from "./verify.js";
 
 let t: TestServer;
 const isPostgres = () => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
@@ -537,6 +537,86 @@ describe("hooks", () => {
     expect(await deliverOwedHooks(sweeper)).toBe(0);
     expect(calls.slice(2)).toEqual(calls.slice(0, 2));
     expect(calls[0]?.event).toMatchObject({ cancelled: true });
+  });
+});
+
+describe("hooks after the answer", () => {
+  /** An app on the test server's database and sandbox, with hooks of the test's own. */
+  const appWith = (hooks: Hooks) =>
+    createApp({
+      db: t.server.db,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+        includeSandbox: true,
+      }),
+      catalog: demoCatalog,
+      impCode: "imp12345678",
+      sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      refuseSandboxPayments: false,
+      log: () => {},
+      hooks,
+    });
+  const complete = (app: ReturnType<typeof appWith>, impUid: string, merchantUid: string) =>
+    app.request("/payments/complete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ imp_uid: impUid, merchant_uid: merchantUid }),
+    });
+  const owedFor = async (merchantUid: string) =>
+    (
+      await t.server.db.query(
+        "select count(*)::int as n from hook_outbox where event -> 'order' ->> 'merchant_uid' = $1::text",
+        [merchantUid],
+      )
+    )[0]?.n;
+
+  it("answers before a slow hook finishes, and keeps its outbox row until it has", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const finished: string[] = [];
+    const app = appWith({
+      onPaid: async ({ order }) => {
+        await released;
+        finished.push(order.merchant_uid);
+      },
+    });
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answer = await complete(app, payment.imp_uid, order.merchant_uid);
+
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ status: "success" });
+    expect(finished).toEqual([]);
+    expect(await owedFor(order.merchant_uid)).toBe(1);
+    release();
+    await app.hooksSettled();
+    expect(finished).toEqual([order.merchant_uid]);
+    expect(await owedFor(order.merchant_uid)).toBe(0);
+  });
+
+  it("leaves a hook owed when the process dies between the answer and the delete, for the sweeper", async () => {
+    // The hook never returns: as far as the outbox knows, the process died during the call.
+    const app = appWith({ onPaid: () => new Promise(() => {}) });
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answer = await complete(app, payment.imp_uid, order.merchant_uid);
+    expect(answer.status).toBe(200);
+    expect(await owedFor(order.merchant_uid)).toBe(1);
+
+    await t.server.db.query("update hook_outbox set claimed_until = now() - interval '1 s'", []);
+    const swept: HookEvent[] = [];
+    const sweeper = { db: t.server.db, hooks: { onPaid: (e: HookEvent) => void swept.push(e) } };
+    expect(await deliverOwedHooks({ ...sweeper, log: () => {} })).toBe(1);
+    expect(swept.map((event) => [event.order.merchant_uid, event.order.status])).toEqual([
+      [order.merchant_uid, "paid"],
+    ]);
+    expect(await owedFor(order.merchant_uid)).toBe(0);
   });
 });
 
