@@ -135,6 +135,9 @@ function decisionOf(target: TransitionTarget): string {
 
 interface TransitionParams extends OwedParams {
   merchantUid: string;
+  /** The payment's amount (minor units) and currency: the order's must be the same. */
+  amount: number;
+  currency: string;
   impUid: string;
   payMethod: string | null;
   cancelMinor: number;
@@ -160,12 +163,15 @@ interface TransitionParams extends OwedParams {
  * records it (`target`, `partially_refunded`, or `no_change` when the UPDATE matched nothing)
  * and the hook call it owes (hook-outbox.ts; none when null: `:hook` for a move forward,
  * `:refundHook` for a refund that grows `cancel_amount` of a paid or cancelled order) commit or
- * fail together. `prev` locks the row first, so the hook is chosen by the state this UPDATE
+ * fail together. An order whose amount or currency is not the payment's is not moved and
+ * nothing is recorded: the caller reads it and decides (a forgery). `prev` locks the row
+ * first, so the hook is chosen by the state this UPDATE
  * actually changed. Any change restarts the order's reconcile schedule (reconcile.ts).
  */
 function transitionSql(target: TransitionTarget): string {
   return `with prev as (
-    select status as prev_status from orders where merchant_uid = :merchantUid::text for update
+    select status as prev_status, amount = :amount::bigint and currency = :currency::text as matches
+    from orders where merchant_uid = :merchantUid::text for update
   ), changed as (
     update orders set status = '${target}', imp_uid = :impUid::text, pay_method = :payMethod::text,
       payment = :payment::jsonb, cancel_amount = :cancelMinor::bigint,
@@ -173,7 +179,7 @@ function transitionSql(target: TransitionTarget): string {
       paid_at = :paidAt::timestamptz, reason = :reason::text, updated_at = :now::timestamptz,
       next_check_at = :now::timestamptz, lookup_misses = 0
     from prev
-    where merchant_uid = :merchantUid::text and (${whereFor(target)})
+    where merchant_uid = :merchantUid::text and prev.matches and (${whereFor(target)})
     returning orders.*, prev.prev_status
   ), event as (
     insert into payment_events
@@ -181,6 +187,7 @@ function transitionSql(target: TransitionTarget): string {
     select :source::text, :eventImpUid::text, :namedMerchantUid::text, :paymentMerchantUid::text,
       :iamportStatus::text, coalesce((select ${decisionOf(target)} from changed), 'no_change'),
       :payment::jsonb
+    where exists (select 1 from prev where matches)
   ), ${owedCte("changed o", {
     hook: `(case when o.prev_status in ('paid', 'cancelled') then :refundHook::text else :hook::text end)`,
   })}
@@ -198,6 +205,8 @@ export interface Transition {
   merchantUid: string;
   target: TransitionTarget;
   payment: IamportPayment;
+  /** The payment's amount in minor units: the order moves only if it is the order's amount. */
+  amount: number;
   cancelMinor: number;
   /** The payment's virtual account: stored only when given (the payment is `ready`). */
   vbank?: StoredVbank | null;
@@ -220,7 +229,10 @@ export interface Transitioned {
   outboxId: unknown;
 }
 
-/** The changed order, or undefined when its state did not allow the transition. */
+/**
+ * The changed order, or undefined when there was none, with another amount or currency, or in a
+ * state that does not allow the transition (recorded as `no_change`).
+ */
 export async function applyTransition(
   deps: StatementDeps,
   t: Transition,
@@ -228,6 +240,8 @@ export async function applyTransition(
   const { payment } = t;
   const run = transitionSqls[t.target].run(deps.db, {
     merchantUid: t.merchantUid,
+    amount: t.amount,
+    currency: payment.currency,
     impUid: payment.imp_uid,
     payMethod: payment.pay_method ?? null,
     payment: JSON.stringify(payment),
