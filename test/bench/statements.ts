@@ -138,6 +138,8 @@ const beforeHooks = statements;
 const answeredCounts = new Map(counts);
 await settled();
 const total = statements;
+// Every delivered hook's outbox row must be gone once the hooks settled.
+const [left] = await db.query("select count(*)::int as n from hook_outbox", []);
 
 const perVerification = (n: number) => Math.round((n / verifications) * 100) / 100;
 console.log(
@@ -147,6 +149,7 @@ console.log(
     verifications,
     failures,
     hooks: hooked,
+    outboxRowsLeft: left?.n,
     statementsBeforeAnswers: perVerification(beforeHooks),
     statementsTotal: perVerification(total),
     cpuMsPerVerification:
