@@ -8,17 +8,10 @@
  * parameters by name.
  */
 import type { IamportPayment } from "@iamport-pay/shared";
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { type Statement, statement } from "./db/named.js";
-import type { Db, Drizzle, RawRow } from "./db/open.js";
+import type { Db, RawRow } from "./db/open.js";
 import { rowMapper } from "./db/rows.js";
-import {
-  type OrderRow,
-  orders,
-  paymentClaims,
-  paymentEvents,
-  type StoredVbank,
-} from "./db/schema.js";
+import { type OrderRow, orders, type StoredVbank } from "./db/schema.js";
 
 type OrderStatus = OrderRow["status"];
 export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged" | "expired">;
@@ -280,16 +273,28 @@ export interface VerifyCall {
   namedMerchantUid: string | null;
 }
 
-export type Executor = Pick<Drizzle, "insert">;
+const eventSql = statement<{
+  source: string;
+  impUid: string;
+  namedMerchantUid: string | null;
+  merchantUid: string | null;
+  iamportStatus: string | null;
+  decision: string;
+  detail: string | null;
+  payment: string | null;
+}>(`insert into payment_events
+    (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail, payment)
+  values (:source::text, :impUid::text, :namedMerchantUid::text, :merchantUid::text,
+    :iamportStatus::text, :decision::text, :detail::text, :payment::jsonb)`);
 
 /** One payment_events row: what a verify call saw and decided. */
 export async function insertEvent(
-  db: Executor,
+  db: Db,
   call: VerifyCall,
   fields: { payment?: IamportPayment; decision: string; detail?: string },
 ): Promise<void> {
-  await db.insert(paymentEvents).values({
-    source: call.source as never,
+  await eventSql.run(db, {
+    source: call.source,
     // A look-up by merchant_uid that found nothing has no imp_uid to record.
     impUid: fields.payment?.imp_uid ?? call.impUid ?? "",
     namedMerchantUid: call.namedMerchantUid,
@@ -297,9 +302,39 @@ export async function insertEvent(
     iamportStatus: fields.payment?.status ?? null,
     decision: fields.decision,
     detail: fields.detail ?? null,
-    payment: fields.payment ?? null,
+    payment: fields.payment ? JSON.stringify(fields.payment) : null,
   });
 }
+
+// One statement, so the mark and its payment_events row commit together.
+const markForgedSql = statement<{
+  merchantUid: string;
+  impUid: string;
+  payMethod: string | null;
+  payment: string;
+  reason: string;
+  now: string;
+  source: string;
+  namedMerchantUid: string | null;
+  paymentMerchantUid: string;
+  iamportStatus: string;
+  detail: string;
+}>(`with changed as (
+    update orders set status = 'forged', imp_uid = :impUid::text, pay_method = :payMethod::text,
+      payment = :payment::jsonb, reason = :reason::text, updated_at = :now::timestamptz
+    where merchant_uid = :merchantUid::text and status in ('pending', 'failed', 'ready')
+      and (imp_uid is null or imp_uid = :impUid::text or status in ('pending', 'failed'))
+    returning *
+  ), event as (
+    insert into payment_events
+      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail,
+        payment)
+    select :source::text, :impUid::text, :namedMerchantUid::text, :paymentMerchantUid::text,
+      :iamportStatus::text,
+      case when exists (select 1 from changed) then 'forged' else 'forgery_again' end,
+      :detail::text, :payment::jsonb
+  )
+  select * from changed`);
 
 /**
  * Marks the order forged by this payment, unless another payment already settled it (or a
@@ -317,63 +352,55 @@ export async function markForged(
   },
 ): Promise<OrderRow | undefined> {
   const { payment } = p;
-  return db.drizzle.transaction(async (tx) => {
-    const [row] = await tx
-      .update(orders)
-      .set({
-        status: "forged",
-        impUid: payment.imp_uid,
-        payMethod: payment.pay_method ?? null,
-        payment,
-        reason: p.reason,
-        updatedAt: new Date(),
-      })
-      .where(
-        and(
-          eq(orders.merchantUid, p.merchantUid),
-          inArray(orders.status, ["pending", "failed", "ready"]),
-          or(
-            isNull(orders.impUid),
-            eq(orders.impUid, payment.imp_uid),
-            inArray(orders.status, ["pending", "failed"]),
-          ),
-        ),
-      )
-      .returning();
-    await insertEvent(tx, p.call, {
-      payment,
-      decision: row ? "forged" : "forgery_again",
-      detail: p.detail,
-    });
-    return row;
+  const [raw] = await markForgedSql.run(db, {
+    merchantUid: p.merchantUid,
+    impUid: payment.imp_uid,
+    payMethod: payment.pay_method ?? null,
+    payment: JSON.stringify(payment),
+    reason: p.reason,
+    now: new Date().toISOString(),
+    source: p.call.source,
+    namedMerchantUid: p.call.namedMerchantUid,
+    paymentMerchantUid: payment.merchant_uid,
+    iamportStatus: payment.status,
+    detail: p.detail,
   });
+  return raw === undefined ? undefined : toOrderRow(raw);
 }
 
 export type ClaimKind = "forgery_cancel" | "duplicate";
 
+const claimSql = statement<{ impUid: string; kind: ClaimKind; merchantUid: string }>(
+  `insert into payment_claims (imp_uid, kind, merchant_uid)
+  values (:impUid::text, :kind::text, :merchantUid::text)
+  on conflict do nothing returning imp_uid`,
+);
+
 /** True for exactly one caller per payment and kind, across processes (the primary key). */
 export async function claimPayment(
-  db: Drizzle,
+  db: Db,
   payment: IamportPayment,
   kind: ClaimKind,
 ): Promise<boolean> {
-  const rows = await db
-    .insert(paymentClaims)
-    .values({ impUid: payment.imp_uid, kind, merchantUid: payment.merchant_uid })
-    .onConflictDoNothing()
-    .returning({ impUid: paymentClaims.impUid });
+  const rows = await claimSql.run(db, {
+    impUid: payment.imp_uid,
+    kind,
+    merchantUid: payment.merchant_uid,
+  });
   return rows.length === 1;
 }
 
+const unclaimSql = statement<{ impUid: string; kind: ClaimKind }>(
+  "delete from payment_claims where imp_uid = :impUid::text and kind = :kind::text",
+);
+
 /** Gives a claim back, so a later call tries again (its Iamport call failed). */
 export async function unclaimPayment(
-  db: Drizzle,
+  db: Db,
   payment: IamportPayment,
   kind: ClaimKind,
 ): Promise<void> {
-  await db
-    .delete(paymentClaims)
-    .where(and(eq(paymentClaims.impUid, payment.imp_uid), eq(paymentClaims.kind, kind)));
+  await unclaimSql.run(db, { impUid: payment.imp_uid, kind });
 }
 
 // The statements below owe their hook in the statement that makes it owed (hook-outbox.ts).

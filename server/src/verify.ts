@@ -51,7 +51,6 @@ import {
   applyTransition,
   claimForgery,
   claimPayment,
-  type Executor,
   insertEvent,
   insertRefundRequired,
   markForged,
@@ -174,7 +173,7 @@ async function decide(
   payment: IamportPayment,
 ): Promise<VerifyResult> {
   const { db, log } = deps;
-  const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
+  const record = (fields: EventFields) => recordEvent(db, input, fields);
 
   if (!amountsConvertible(payment)) {
     // 64899.5 won is not an amount of money: an Iamport error, never silently 0 or rounded.
@@ -212,7 +211,7 @@ async function decide(
 }
 
 async function readPayment(deps: VerifyDeps, input: VerifyInput): Promise<IamportPayment> {
-  const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
+  const record = (fields: EventFields) => recordEvent(deps.db, input, fields);
   try {
     if (input.impUid !== undefined) return await deps.iamport.getPayment(input.impUid);
     if (deps.iamport.findPayment === undefined) {
@@ -326,7 +325,7 @@ async function decideOnOrder(
 ): Promise<VerifyResult> {
   const order = await selectOrder(deps.db, payment.merchant_uid);
   if (order === undefined) {
-    await recordEvent(deps.db.drizzle, input, { payment, decision: "unknown_order" });
+    await recordEvent(deps.db, input, { payment, decision: "unknown_order" });
     deps.log("warn", "payment for an order we do not know", {
       source: input.source,
       imp_uid: payment.imp_uid,
@@ -338,7 +337,7 @@ async function decideOnOrder(
   if (mismatch !== undefined) return handleForgery(deps, input, payment, order, mismatch);
   if (!isKnownPaymentStatus(payment.status)) {
     // A status Iamport added after this code: kept in the log, never acted on.
-    await recordEvent(deps.db.drizzle, input, { payment, decision: "unknown_status" });
+    await recordEvent(deps.db, input, { payment, decision: "unknown_status" });
     deps.log("warn", "payment in a status we do not know", {
       imp_uid: payment.imp_uid,
       status: payment.status,
@@ -436,7 +435,7 @@ async function refundDuplicate(
     await requireRefund(deps, input, payment, "duplicate", "a virtual account deposit");
     return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
   }
-  const won = await claimPayment(deps.db.drizzle, payment, "duplicate");
+  const won = await claimPayment(deps.db, payment, "duplicate");
   if (won) {
     try {
       await deps.iamport.cancelPayment({
@@ -452,8 +451,8 @@ async function refundDuplicate(
         return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
       }
       // Let a later call (or Iamport's retry) try the refund again.
-      await unclaimPayment(deps.db.drizzle, payment, "duplicate");
-      const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
+      await unclaimPayment(deps.db, payment, "duplicate");
+      const record = (fields: EventFields) => recordEvent(deps.db, input, fields);
       throw await iamportFailure(deps, input, error, record);
     }
     const outboxId = await recordRefundedDuplicate(deps, {
@@ -485,7 +484,7 @@ async function handleForgery(
   order: OrderRow,
   mismatch: Mismatch,
 ): Promise<VerifyResult> {
-  const db = deps.db.drizzle;
+  const { db } = deps;
   // Only money that moved marks the order. An unpaid virtual account costs nothing to issue,
   // so anyone who learned the merchant_uid could otherwise spoil the order for the real
   // payment that follows; a later `paid` read of the same payment marks it then.
@@ -643,6 +642,6 @@ interface EventFields {
   detail?: string;
 }
 
-function recordEvent(db: Executor, input: VerifyInput, fields: EventFields): Promise<void> {
+function recordEvent(db: Db, input: VerifyInput, fields: EventFields): Promise<void> {
   return insertEvent(db, callOf(input), fields);
 }
