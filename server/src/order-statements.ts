@@ -1,11 +1,10 @@
 /**
- * Every statement of the verify path (verify.ts holds only decisions), and of the hook outbox.
- * The hot ones (reading an order, a status transition with its payment_events row and owed hook,
- * the outbox's batch delete) are fixed SQL sent through `Db.query`: they run on every
- * verification, where building them with drizzle each time cost more CPU than the rest of the
- * work. Each is written with named parameters (`:merchantUid`, db/named.ts), compiled once at
- * load, so PostgreSQL prepares each text once per connection; each function takes its
- * parameters by name.
+ * Every statement of the verify path (verify.ts holds only decisions), and of the hook outbox,
+ * as fixed SQL sent through `Db.query`. The hot ones (a status transition with its
+ * payment_events row and owed hook, the outbox's batch delete) run on every verification, where
+ * building them with drizzle each time cost more CPU than the rest of the work. Each is written
+ * with named parameters (`:merchantUid`, db/named.ts), compiled once at load, so PostgreSQL
+ * prepares each text once per connection; each function takes its parameters by name.
  */
 import type { IamportPayment } from "@iamport-pay/shared";
 import { type Statement, statement } from "./db/named.js";
