@@ -14,6 +14,7 @@ import { checkCatalog, priceCart } from "./catalog.js";
 import type { Db } from "./db/open.js";
 import { AppError } from "./errors.js";
 import { apiCors, limitBody } from "./http-middleware.js";
+import { createHookQueue, type HookQueue } from "./hook-outbox.js";
 import type { IamportClient } from "./iamport-client.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { type Metrics, noMetrics } from "./metrics.js";
@@ -46,6 +47,11 @@ export interface CreateAppOptions {
   hooks?: Hooks;
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
+  /**
+   * Calls the hooks after each answer (default: a queue of the app's own, see `hooksSettled`);
+   * give one to share it with a reconciler (startServer does).
+   */
+  hookQueue?: HookQueue;
   /** Where the widget's build lives (default: the installed @iamport-pay/widget's dist/). */
   widgetDir?: URL;
   /** The URL shoppers reach this app at; its origin is the default allowed origin. */
@@ -84,10 +90,27 @@ type Env = { Variables: { log: Logger; requestId: string } };
 
 export const defaultWidgetDir: URL = findWidgetDir();
 
-export function createApp(options: CreateAppOptions): Hono<Env> {
+/** The app, and a way to wait for the hooks its answers owe (they are called after them). */
+export type App = Hono<Env> & {
+  /**
+   * Resolves once every hook owed so far has been called and its outbox row deleted: for a
+   * shutdown (after the server stopped taking requests) and for tests, instead of sleeping.
+   */
+  hooksSettled(): Promise<void>;
+};
+
+export function createApp(options: CreateAppOptions): App {
   const baseLog = options.log ?? createJsonLogger();
   const catalog =
     options.catalog === undefined ? undefined : checkCatalog(options.catalog, "createApp: catalog");
+  const hookQueue =
+    options.hookQueue ??
+    createHookQueue({
+      db: options.db,
+      log: baseLog,
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+    });
   const priceOrder: PriceOrder =
     options.priceOrder ??
     ((request) => {
@@ -279,6 +302,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     ...(options.allowedPg?.length ? { allowedPg: options.allowedPg } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.hookLeaseMs !== undefined ? { hookLeaseMs: options.hookLeaseMs } : {}),
+    hookQueue,
     metrics,
   };
   app.route(
@@ -316,7 +340,7 @@ export function createApp(options: CreateAppOptions): Hono<Env> {
     c.json({ status: "error", code: "not_found", message: "No such route" }, 404),
   );
 
-  return app;
+  return Object.assign(app, { hooksSettled: () => hookQueue.settled() });
 }
 
 /**

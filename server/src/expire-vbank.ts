@@ -8,21 +8,22 @@
  * from the deadline it gave (`vbank_date`), and a deposit that still arrives is taken (`paid`
  * moves on from `expired`).
  */
+import { statement } from "./db/named.js";
 import type { Db } from "./db/open.js";
 
-const expireSql = `with changed as (
+const expireSql = statement<{ merchantUid: string }>(`with changed as (
     update orders set status = 'expired', updated_at = now(),
       reason = 'The virtual account''s deposit deadline passed without a deposit'
-    where merchant_uid = $1::text and status = 'ready'
+    where merchant_uid = :merchantUid::text and status = 'ready'
       and vbank ->> 'due' is not null and (vbank ->> 'due')::timestamptz < now()
     returning merchant_uid, imp_uid
   ), event as (
     insert into payment_events (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision)
     select 'reconcile', coalesce(imp_uid, ''), merchant_uid, merchant_uid, 'ready', 'expired' from changed
   )
-  select merchant_uid from changed`;
+  select merchant_uid from changed`);
 
 /** True when this call expired the order. */
 export async function expireOverdueVbank(db: Db, merchantUid: string): Promise<boolean> {
-  return (await db.query(expireSql, [merchantUid])).length === 1;
+  return (await expireSql.run(db, { merchantUid })).length === 1;
 }

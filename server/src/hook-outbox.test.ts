@@ -5,7 +5,7 @@ import type { IamportPayment } from "@iamport-pay/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "./db/open.js";
 import { hookOutbox, type OrderRow, orders } from "./db/schema.js";
-import { deliverHook, deliverOwedHooks } from "./hook-outbox.js";
+import { createHookQueue, deliverOwedHooks, sendHook } from "./hook-outbox.js";
 import { silentLogger } from "./logger.js";
 import { applyTransition, selectOrder } from "./order-statements.js";
 import { toOrderView } from "./order-view.js";
@@ -59,15 +59,19 @@ function paid(merchantUid: string): IamportPayment {
 /** The transition and its owed onPaid committed, then the process "died": no hook, no delete. */
 async function paidButNeverHooked(merchantUid: string) {
   await newOrder(merchantUid);
-  const transitioned = await applyTransition(db, {
-    merchantUid,
-    target: "paid",
-    payment: paid(merchantUid),
-    cancelMinor: 0,
-    event: { source: "webhook", impUid: `imp_${merchantUid}`, namedMerchantUid: null },
-    hook: "onPaid",
-    leaseSecs: 60,
-  });
+  const transitioned = await applyTransition(
+    { db },
+    {
+      merchantUid,
+      target: "paid",
+      payment: paid(merchantUid),
+      amount: 45_000,
+      cancelMinor: 0,
+      event: { source: "webhook", impUid: `imp_${merchantUid}`, namedMerchantUid: null },
+      hook: "onPaid",
+      leaseSecs: 60,
+    },
+  );
   expect(transitioned?.outboxId).not.toBeNull();
   return transitioned;
 }
@@ -124,7 +128,7 @@ describe("owed hooks", () => {
         },
       },
     };
-    await deliverHook(deps, transitioned?.outboxId, "onPaid", {
+    await sendHook(deps, "ob_written", transitioned?.outboxId, "onPaid", {
       order: toOrderView(transitioned?.row as OrderRow),
       payment: paid("ob_written"),
       source: "webhook",
@@ -136,17 +140,144 @@ describe("owed hooks", () => {
 
   it("are not owed when the hook is not configured", async () => {
     await newOrder("ob_none");
-    const transitioned = await applyTransition(db, {
-      merchantUid: "ob_none",
-      target: "paid",
-      payment: paid("ob_none"),
-      cancelMinor: 0,
-      event: { source: "client", impUid: "imp_ob_none", namedMerchantUid: "ob_none" },
-      hook: null,
-      leaseSecs: 60,
-    });
+    const transitioned = await applyTransition(
+      { db },
+      {
+        merchantUid: "ob_none",
+        target: "paid",
+        payment: paid("ob_none"),
+        amount: 45_000,
+        cancelMinor: 0,
+        event: { source: "client", impUid: "imp_ob_none", namedMerchantUid: "ob_none" },
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
 
     expect(transitioned?.outboxId).toBeNull();
+    expect(await db.drizzle.select().from(hookOutbox)).toEqual([]);
+  });
+});
+
+/** A promise and its resolve, for a test to answer when it chooses. */
+function deferred<T = void>() {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const eventFor = (merchantUid: string) => ({ order: { merchant_uid: merchantUid } });
+
+describe("the hook queue", () => {
+  it("calls one order's hooks in the order they were owed, though the later statement answered first", async () => {
+    const calls: string[] = [];
+    const otherOrderCalled = deferred();
+    const queue = createHookQueue({
+      db,
+      log: silentLogger,
+      hooks: {
+        onPaid: ({ order }) => void calls.push(`onPaid ${order.merchant_uid}`),
+        onCancelled: ({ order }) => void calls.push(`onCancelled ${order.merchant_uid}`),
+        onVbankIssued: () => otherOrderCalled.resolve(),
+      },
+    });
+    // The payment's statement is still in flight when the refund's (owed later) answers.
+    const paidStatement = deferred<string>();
+    const paid = queue.owing("q_order", paidStatement.promise);
+    const refundId = await queue.owing("q_order", Promise.resolve("9000000002"));
+    queue.send("q_order", refundId, "onCancelled", eventFor("q_order"));
+    // Another order's hook, queued after: once it ran, an unheld onCancelled would have too.
+    queue.send("q_other", null, "onVbankIssued", eventFor("q_other"));
+    await otherOrderCalled.promise;
+    expect(calls).toEqual([]);
+
+    paidStatement.resolve("9000000001");
+    queue.send("q_order", await paid, "onPaid", eventFor("q_order"));
+    await queue.settled();
+    expect(calls).toEqual(["onPaid q_order", "onCancelled q_order"]);
+  });
+
+  it("calls one order's hooks one at a time, without holding other orders'", async () => {
+    const calls: string[] = [];
+    const slow = deferred();
+    const otherCalled = deferred();
+    const queue = createHookQueue({
+      db,
+      log: silentLogger,
+      hooks: {
+        onPaid: async ({ order }) => {
+          calls.push(`onPaid ${order.merchant_uid}`);
+          if (order.merchant_uid === "q_slow") await slow.promise;
+          else otherCalled.resolve();
+        },
+        onCancelled: ({ order }) => void calls.push(`onCancelled ${order.merchant_uid}`),
+      },
+    });
+    queue.send("q_slow", null, "onPaid", eventFor("q_slow"));
+    queue.send("q_slow", null, "onCancelled", eventFor("q_slow"));
+    queue.send("q_fast", null, "onPaid", eventFor("q_fast"));
+    await otherCalled.promise;
+    expect(calls).toEqual(["onPaid q_slow", "onPaid q_fast"]);
+
+    slow.resolve();
+    await queue.settled();
+    expect(calls).toEqual(["onPaid q_slow", "onPaid q_fast", "onCancelled q_slow"]);
+  });
+
+  it("deletes delivered rows in batches: one statement for all that finished since the last", async () => {
+    const owed: { merchantUid: string; id: unknown; row: OrderRow }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const merchantUid = `ob_batch_${i}`;
+      const transitioned = await paidButNeverHooked(merchantUid);
+      owed.push({ merchantUid, id: transitioned?.outboxId, row: transitioned?.row as OrderRow });
+    }
+    const deletes: unknown[][] = [];
+    const firstDelete = deferred();
+    const firstDeleteStarted = deferred();
+    let gate: Promise<void> | undefined = firstDelete.promise;
+    const counted: Db = {
+      ...db,
+      query: async (text, params) => {
+        if (!text.startsWith("delete from hook_outbox")) return db.query(text, params);
+        deletes.push([...params]);
+        firstDeleteStarted.resolve();
+        // The first delete is held, as a slow database would: hooks finish meanwhile.
+        const wait = gate;
+        gate = undefined;
+        await wait;
+        return db.query(text, params);
+      },
+    };
+    const laterFinished = deferred();
+    let calls = 0;
+    const queue = createHookQueue({
+      db: counted,
+      log: silentLogger,
+      hooks: {
+        onPaid: () => {
+          calls++;
+          if (calls === owed.length) laterFinished.resolve();
+        },
+      },
+    });
+    const [first, ...rest] = owed;
+    const send = (o: (typeof owed)[number]) =>
+      queue.send(o.merchantUid, o.id, "onPaid", {
+        order: toOrderView(o.row),
+        payment: paid(o.merchantUid),
+        source: "webhook",
+      });
+    send(first!);
+    // Wait until the first delete is under way, then finish the other four hooks.
+    await firstDeleteStarted.promise;
+    for (const o of rest) send(o);
+    await laterFinished.promise;
+    firstDelete.resolve();
+    await queue.settled();
+
+    expect(deletes).toEqual([[`{${first!.id}}`], [`{${rest.map((o) => o.id).join(",")}}`]]);
     expect(await db.drizzle.select().from(hookOutbox)).toEqual([]);
   });
 });

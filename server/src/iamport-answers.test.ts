@@ -47,8 +47,8 @@ beforeEach(async () => {
 });
 
 const newImpUid = () => `imp_${randomBytes(6).toString("hex")}`;
-const hooks = (server: TestServer, name: string) =>
-  server.hookCalls.filter((call) => call.name === name);
+const hooks = async (server: TestServer, name: string) =>
+  (await server.settledHooks()).filter((call) => call.name === name);
 const eventsOf = async (server: TestServer, merchantUid: string) =>
   (await server.server.db.query(
     "select decision, detail from payment_events where merchant_uid = $1::text order by id",
@@ -129,7 +129,7 @@ describe("answers of other eras and PGs", () => {
     expect((await eventsOf(t, order.merchant_uid)).map((e) => e.decision)).toContain(
       "unknown_status",
     );
-    expect(hooks(t, "onPaid")).toHaveLength(0);
+    expect(await hooks(t, "onPaid")).toHaveLength(0);
   });
 
   it("answers 502 when a required field is missing, and changes nothing", async () => {
@@ -162,7 +162,7 @@ describe("amounts that are not amounts of their currency", () => {
 
     expect(answered.status).toBe(502);
     expect(await t.order(order.merchant_uid)).toMatchObject({ status: "paid", cancel_amount: 0 });
-    expect(hooks(t, "onCancelled")).toHaveLength(0);
+    expect(await hooks(t, "onCancelled")).toHaveLength(0);
     expect((await eventsOf(t, order.merchant_uid)).map((e) => e.decision)).toContain(
       "unconvertible_amount",
     );
@@ -249,8 +249,8 @@ describe("ALLOWED_PG", () => {
     expect(answered.status).toBe(400);
     expect(answered.body.status).toBe("forgery");
     expect((await keyed.order(order.merchant_uid)).status).toBe("forged");
-    expect(hooks(keyed, "onForgery")).toHaveLength(1);
-    expect(hooks(keyed, "onPaid")).toHaveLength(0);
+    expect(await hooks(keyed, "onForgery")).toHaveLength(1);
+    expect(await hooks(keyed, "onPaid")).toHaveLength(0);
   });
 
   it("accepts a listed provider.mid and a listed provider with any contract", async () => {
@@ -290,7 +290,7 @@ describe("the mobile return", () => {
     const location = new URL(answered.headers.get("location")!);
     expect(location.searchParams.get("iamport_pay")).toBe("success");
     expect((await t.order(order.merchant_uid)).status).toBe("paid");
-    expect(hooks(t, "onPaid")).toHaveLength(1);
+    expect(await hooks(t, "onPaid")).toHaveLength(1);
   });
 });
 
@@ -319,11 +319,11 @@ describe("virtual accounts that cannot be refunded without the shopper's account
       }),
     ]);
     expect(Number((await refundsRequired(t))[0]!.amount)).toBe(1_000);
-    const required = hooks(t, "onRefundRequired");
+    const required = await hooks(t, "onRefundRequired");
     expect(required).toHaveLength(1);
     expect(required[0]!.event).toMatchObject({ kind: "forgery", amount: 1_000, currency: "KRW" });
-    expect(hooks(t, "onForgery")).toHaveLength(1);
-    expect(hooks(t, "onForgery")[0]!.event).toMatchObject({ cancelled: false });
+    expect(await hooks(t, "onForgery")).toHaveLength(1);
+    expect((await hooks(t, "onForgery"))[0]!.event).toMatchObject({ cancelled: false });
     expect((await eventsOf(t, order.merchant_uid)).map((e) => e.decision)).toContain(
       "refund_required",
     );
@@ -354,8 +354,8 @@ describe("virtual accounts that cannot be refunded without the shopper's account
     expect(await refundsRequired(t)).toEqual([
       expect.objectContaining({ imp_uid: vbank.imp_uid, kind: "duplicate" }),
     ]);
-    expect(hooks(t, "onRefundRequired")).toHaveLength(1);
-    expect(hooks(t, "onDuplicate")).toHaveLength(0);
+    expect(await hooks(t, "onRefundRequired")).toHaveLength(1);
+    expect(await hooks(t, "onDuplicate")).toHaveLength(0);
   });
 });
 
@@ -369,7 +369,7 @@ describe("an unpaid virtual account with a wrong amount", () => {
 
     expect(griefed.body.status).toBe("forgery");
     expect((await t.order(order.merchant_uid)).status).toBe("pending");
-    expect(hooks(t, "onForgery")).toHaveLength(0);
+    expect(await hooks(t, "onForgery")).toHaveLength(0);
 
     const real = await t.pay(order.merchant_uid, order.amount, { webhook: false });
     const answered = await t.complete(real.imp_uid, order.merchant_uid);
@@ -379,7 +379,7 @@ describe("an unpaid virtual account with a wrong amount", () => {
       status: "paid",
       imp_uid: real.imp_uid,
     });
-    expect(hooks(t, "onDuplicate")).toHaveLength(0);
+    expect(await hooks(t, "onDuplicate")).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,4 @@
-export { type CreateAppOptions, createApp, defaultWidgetDir } from "./app.js";
+export { type App, type CreateAppOptions, createApp, defaultWidgetDir } from "./app.js";
 export { demoCatalog, loadCatalog, type PricedOrder, priceCart } from "./catalog.js";
 export { type AllowedPg, type Config, loadConfig } from "./config.js";
 export { type Db, openDb } from "./db/open.js";
@@ -12,7 +12,13 @@ export {
 } from "./db/schema.js";
 export { createScratchDatabase, type ScratchDatabase } from "./db/scratch.js";
 export { AppError } from "./errors.js";
-export { DEFAULT_HOOK_LEASE_MS, deliverOwedHooks, type HookDeps } from "./hook-outbox.js";
+export {
+  createHookQueue,
+  DEFAULT_HOOK_LEASE_MS,
+  deliverOwedHooks,
+  type HookDeps,
+  type HookQueue,
+} from "./hook-outbox.js";
 export {
   createIamportClient,
   type FindSorting,

@@ -65,6 +65,36 @@ const decisions = async (merchantUid: string) =>
   ).map((row) => row.decision);
 
 describe("order statements", () => {
+  it("move no order whose amount or currency is not the payment's, and record nothing for it", async () => {
+    await newOrder("os_other_amount");
+    const paid = payment("os_other_amount", {
+      status: "paid",
+      amount: 1_000,
+      paid_at: 1_800_000_000,
+    });
+    const transition = (amount: number, currency: string) =>
+      applyTransition(
+        { db },
+        {
+          merchantUid: "os_other_amount",
+          target: "paid",
+          payment: { ...paid, currency },
+          amount,
+          cancelMinor: 0,
+          event: { source: "webhook", impUid: paid.imp_uid, namedMerchantUid: null },
+          hook: null,
+          leaseSecs: 60,
+        },
+      );
+
+    expect(await transition(1_000, "KRW")).toBeUndefined();
+    expect(await transition(3_000_000_000, "USD")).toBeUndefined();
+    expect(await transition(1_000, "KRW")).toBeUndefined();
+    expect((await drizzleRow("os_other_amount"))?.status).toBe("pending");
+    // The caller reads the order and records its decision (a forgery): nothing here.
+    expect(await decisions("os_other_amount")).toEqual([]);
+  });
+
   it("read an order exactly as drizzle's select does, and nothing for an unknown one", async () => {
     await newOrder("os_read");
 
@@ -84,36 +114,48 @@ describe("order statements", () => {
       due: "2030-03-17T17:46:40.000Z",
     };
 
-    const changed = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "ready",
-      payment: ready,
-      cancelMinor: 0,
-      vbank,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
-    const again = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "ready",
-      payment: ready,
-      cancelMinor: 0,
-      vbank,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
+    const changed = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "ready",
+        payment: ready,
+        amount: 3_000_000_000,
+        cancelMinor: 0,
+        vbank,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
+    const again = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "ready",
+        payment: ready,
+        amount: 3_000_000_000,
+        cancelMinor: 0,
+        vbank,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
     const paid = payment("os_move", { status: "paid", paid_at: 1_800_000_000 });
-    const settled = await applyTransition(db, {
-      merchantUid: "os_move",
-      target: "paid",
-      payment: paid,
-      cancelMinor: 0,
-      event,
-      hook: null,
-      leaseSecs: 60,
-    });
+    const settled = await applyTransition(
+      { db },
+      {
+        merchantUid: "os_move",
+        target: "paid",
+        payment: paid,
+        amount: 3_000_000_000,
+        cancelMinor: 0,
+        event,
+        hook: null,
+        leaseSecs: 60,
+      },
+    );
 
     expect(changed?.row).toMatchObject({ status: "ready", vbank, impUid: ready.imp_uid });
     expect(again).toBeUndefined();

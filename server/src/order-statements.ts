@@ -1,22 +1,16 @@
 /**
- * Every statement of the verify path (verify.ts holds only decisions). The two hot ones, reading
- * an order and a status transition together with its payment_events row, are fixed SQL sent
- * through `Db.query`: they run on every verification, where building them with drizzle each time
- * cost more CPU than the rest of the work; the texts are built once at load, and PostgreSQL
- * prepares each once per connection. Each function takes its parameters by name.
+ * Every statement of the verify path (verify.ts holds only decisions), and of the hook outbox,
+ * as fixed SQL sent through `Db.query`. The hot ones (a status transition with its
+ * payment_events row and owed hook, the outbox's batch delete) run on every verification, where
+ * building them with drizzle each time cost more CPU than the rest of the work. Each is written
+ * with named parameters (`:merchantUid`, db/named.ts), compiled once at load, so PostgreSQL
+ * prepares each text once per connection; each function takes its parameters by name.
  */
 import type { IamportPayment } from "@iamport-pay/shared";
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
-import type { Db, Drizzle } from "./db/open.js";
+import { type Statement, statement } from "./db/named.js";
+import type { Db, RawRow } from "./db/open.js";
 import { rowMapper } from "./db/rows.js";
-import {
-  type OrderRow,
-  orders,
-  paymentClaims,
-  paymentEvents,
-  type StoredVbank,
-} from "./db/schema.js";
-import { owedCte } from "./hook-outbox.js";
+import { type OrderRow, orders, type StoredVbank } from "./db/schema.js";
 
 type OrderStatus = OrderRow["status"];
 export type TransitionTarget = Exclude<OrderStatus, "pending" | "forged" | "expired">;
@@ -38,9 +32,69 @@ export const forwardFrom: Record<TransitionTarget, readonly OrderStatus[]> = {
 
 const toOrderRow = rowMapper<OrderRow>(orders);
 
+/**
+ * Holds an order's queued hook calls while a statement that may owe one of them is in flight
+ * (hook-outbox.ts's queue), so the order's hooks are called in the order they were owed.
+ */
+export interface HookHold {
+  owing<T>(merchantUid: string, statement: Promise<T>): Promise<T>;
+}
+
+/** What the statements that owe hooks need: the database, and the queue to hold, if any. */
+export interface StatementDeps {
+  db: Db;
+  hookQueue?: HookHold | undefined;
+}
+
+function owing<T>(deps: StatementDeps, merchantUid: string, statement: Promise<T>): Promise<T> {
+  return deps.hookQueue ? deps.hookQueue.owing(merchantUid, statement) : statement;
+}
+
+const selectOrderSql = statement<{ merchantUid: string }>(
+  "select * from orders where merchant_uid = :merchantUid::text",
+);
+
 export async function selectOrder(db: Db, merchantUid: string): Promise<OrderRow | undefined> {
-  const [raw] = await db.query("select * from orders where merchant_uid = $1::text", [merchantUid]);
+  const [raw] = await selectOrderSql.run(db, { merchantUid });
   return raw === undefined ? undefined : toOrderRow(raw);
+}
+
+/**
+ * A CTE named `owed` that writes one outbox row per row of `from` (whose alias `o` is the order),
+ * with the event `{ order, payment, source, cancelled? }` and the lease `:leaseSecs`; a null
+ * hook owes nothing. Its statement's parameters include `:payment`, `:source`, `:leaseSecs`, the
+ * hook's (`hook`, an SQL expression, `:hook` unless given) and `:cancelled` when asked for.
+ */
+function owedCte(
+  from: string,
+  p: {
+    hook?: string;
+    cancelled?: boolean;
+    /** An SQL expression of a jsonb object whose fields are added to the event. */
+    extra?: string;
+    where?: string;
+  } = {},
+): string {
+  const hook = p.hook ?? ":hook";
+  const cancelled = p.cancelled ? ", 'cancelled', :cancelled::boolean" : "";
+  const extra = p.extra ? ` || ${p.extra}` : "";
+  return `owed as (
+    insert into hook_outbox (hook, event, claimed_until)
+    select ${hook}::text,
+      jsonb_build_object('order', to_jsonb(o), 'payment', :payment::jsonb,
+        'source', :source::text${cancelled})${extra},
+      now() + make_interval(secs => :leaseSecs::double precision)
+    from ${from}
+    where ${hook}::text is not null${p.where ? ` and ${p.where}` : ""}
+    returning id
+  )`;
+}
+
+/** The parameters every statement that owes a hook takes (owedCte). */
+interface OwedParams {
+  payment: string;
+  source: string;
+  leaseSecs: number;
 }
 
 // Statuses are our own constants, never input: inlining them keeps one text per target.
@@ -50,14 +104,15 @@ function whereFor(target: TransitionTarget): string {
   const forward = `status in (${inList(forwardFrom[target])})`;
   if (target === "paid") {
     // A partial refund of the order's own payment: the order stays paid, cancel_amount grows.
-    return `${forward} or (status = 'paid' and imp_uid = $2::text and cancel_amount < $5::bigint)`;
+    return `${forward} or (status = 'paid' and imp_uid = :impUid::text
+      and cancel_amount < :cancelMinor::bigint)`;
   }
   if (target === "cancelled") {
     // Only the order's own payment can cancel it; a bigger refund moves a cancelled order on.
-    return `(${forward} or (status = 'cancelled' and cancel_amount < $5::bigint))
-      and (imp_uid is null or imp_uid = $2::text or status in ('pending', 'failed'))`;
+    return `(${forward} or (status = 'cancelled' and cancel_amount < :cancelMinor::bigint))
+      and (imp_uid is null or imp_uid = :impUid::text or status in ('pending', 'failed'))`;
   }
-  if (target === "failed") return `${forward} and (imp_uid is null or imp_uid = $2::text)`;
+  if (target === "failed") return `${forward} and (imp_uid is null or imp_uid = :impUid::text)`;
   // ready/paid may take over an order whose earlier payment failed or only issued an account.
   return forward;
 }
@@ -70,49 +125,80 @@ function decisionOf(target: TransitionTarget): string {
     : `'${target}'::text`;
 }
 
+interface TransitionParams extends OwedParams {
+  merchantUid: string;
+  /** The payment's amount (minor units) and currency: the order's must be the same. */
+  amount: number;
+  currency: string;
+  impUid: string;
+  payMethod: string | null;
+  cancelMinor: number;
+  /** Whether to store `vbank` (the payment is `ready`); otherwise the order's stays. */
+  setVbank: boolean;
+  vbank: string | null;
+  paidAt: string | null;
+  reason: string | null;
+  now: string;
+  /** The verify call, for its payment_events row. */
+  eventImpUid: string;
+  namedMerchantUid: string | null;
+  paymentMerchantUid: string;
+  iamportStatus: string;
+  /** The hook a move forward owes, and the one a refund of a paid or cancelled order owes. */
+  hook: string | null;
+  refundHook: string | null;
+}
+
 /**
  * One statement, so one implicit transaction: the conditional UPDATE (whose WHERE makes the
  * transition happen for exactly one caller, across processes), the payment_events row that
- * records it (`target`, `partially_refunded`, or `no_change` when the UPDATE matched nothing) and the hook call it owes
- * (hook-outbox.ts; none when null: $16 for a move forward, $18 for a refund that grows
- * `cancel_amount` of a paid or cancelled order) commit or fail together. `prev` locks the row
- * first, so the hook is chosen by the state this UPDATE actually changed. Any change restarts
- * the order's reconcile schedule (reconcile.ts).
+ * records it (`target`, `partially_refunded`, or `no_change` when the UPDATE matched nothing)
+ * and the hook call it owes (hook-outbox.ts; none when null: `:hook` for a move forward,
+ * `:refundHook` for a refund that grows `cancel_amount` of a paid or cancelled order) commit or
+ * fail together. An order whose amount or currency is not the payment's is not moved and
+ * nothing is recorded: the caller reads it and decides (a forgery). `prev` locks the row
+ * first, so the hook is chosen by the state this UPDATE
+ * actually changed. Any change restarts the order's reconcile schedule (reconcile.ts).
  */
 function transitionSql(target: TransitionTarget): string {
   return `with prev as (
-    select status as prev_status from orders where merchant_uid = $1::text for update
+    select status as prev_status, amount = :amount::bigint and currency = :currency::text as matches
+    from orders where merchant_uid = :merchantUid::text for update
   ), changed as (
-    update orders set status = '${target}', imp_uid = $2::text, pay_method = $3::text,
-      payment = $4::jsonb, cancel_amount = $5::bigint,
-      vbank = case when $6::boolean then $7::jsonb else vbank end,
-      paid_at = $8::timestamptz, reason = $9::text, updated_at = $10::timestamptz,
-      next_check_at = $10::timestamptz, lookup_misses = 0
+    update orders set status = '${target}', imp_uid = :impUid::text, pay_method = :payMethod::text,
+      payment = :payment::jsonb, cancel_amount = :cancelMinor::bigint,
+      vbank = case when :setVbank::boolean then :vbank::jsonb else vbank end,
+      paid_at = :paidAt::timestamptz, reason = :reason::text, updated_at = :now::timestamptz,
+      next_check_at = :now::timestamptz, lookup_misses = 0
     from prev
-    where merchant_uid = $1::text and (${whereFor(target)})
+    where merchant_uid = :merchantUid::text and prev.matches and (${whereFor(target)})
     returning orders.*, prev.prev_status
   ), event as (
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
-    select $11::text, $12::text, $13::text, $14::text, $15::text,
-      coalesce((select ${decisionOf(target)} from changed), 'no_change'), $4::jsonb
+    select :source::text, :eventImpUid::text, :namedMerchantUid::text, :paymentMerchantUid::text,
+      :iamportStatus::text, coalesce((select ${decisionOf(target)} from changed), 'no_change'),
+      :payment::jsonb
+    where exists (select 1 from prev where matches)
   ), ${owedCte("changed o", {
-    hook: `(case when o.prev_status in ('paid', 'cancelled') then $18::text else $16::text end)`,
-    payment: "$4",
-    source: "$11",
-    lease: "$17",
+    hook: `(case when o.prev_status in ('paid', 'cancelled') then :refundHook::text else :hook::text end)`,
   })}
   select changed.*, (select id from owed) as outbox_id from changed`;
 }
 
 const transitionSqls = Object.fromEntries(
-  (Object.keys(forwardFrom) as TransitionTarget[]).map((target) => [target, transitionSql(target)]),
-) as Record<TransitionTarget, string>;
+  (Object.keys(forwardFrom) as TransitionTarget[]).map((target) => [
+    target,
+    statement<TransitionParams>(transitionSql(target)),
+  ]),
+) as Record<TransitionTarget, Statement<TransitionParams>>;
 
 export interface Transition {
   merchantUid: string;
   target: TransitionTarget;
   payment: IamportPayment;
+  /** The payment's amount in minor units: the order moves only if it is the order's amount. */
+  amount: number;
   cancelMinor: number;
   /** The payment's virtual account: stored only when given (the payment is `ready`). */
   vbank?: StoredVbank | null;
@@ -135,29 +221,39 @@ export interface Transitioned {
   outboxId: unknown;
 }
 
-/** The changed order, or undefined when its state did not allow the transition. */
-export async function applyTransition(db: Db, t: Transition): Promise<Transitioned | undefined> {
+/**
+ * The changed order, or undefined when there was none, with another amount or currency, or in a
+ * state that does not allow the transition (recorded as `no_change`).
+ */
+export async function applyTransition(
+  deps: StatementDeps,
+  t: Transition,
+): Promise<Transitioned | undefined> {
   const { payment } = t;
-  const [raw] = await db.query(transitionSqls[t.target], [
-    t.merchantUid,
-    payment.imp_uid,
-    payment.pay_method ?? null,
-    JSON.stringify(payment),
-    t.cancelMinor,
-    t.vbank !== undefined,
-    t.vbank == null ? null : JSON.stringify(t.vbank),
-    payment.paid_at ? new Date(payment.paid_at * 1000).toISOString() : null,
-    payment.cancel_reason ?? payment.fail_reason ?? null,
-    new Date().toISOString(),
-    t.event.source,
-    t.event.impUid,
-    t.event.namedMerchantUid,
-    payment.merchant_uid,
-    payment.status,
-    t.hook,
-    t.leaseSecs,
-    t.refundHook ?? null,
-  ]);
+  const run = transitionSqls[t.target].run(deps.db, {
+    merchantUid: t.merchantUid,
+    amount: t.amount,
+    currency: payment.currency,
+    impUid: payment.imp_uid,
+    payMethod: payment.pay_method ?? null,
+    payment: JSON.stringify(payment),
+    cancelMinor: t.cancelMinor,
+    setVbank: t.vbank !== undefined,
+    vbank: t.vbank == null ? null : JSON.stringify(t.vbank),
+    paidAt: payment.paid_at ? new Date(payment.paid_at * 1000).toISOString() : null,
+    reason: payment.cancel_reason ?? payment.fail_reason ?? null,
+    now: new Date().toISOString(),
+    source: t.event.source,
+    eventImpUid: t.event.impUid,
+    namedMerchantUid: t.event.namedMerchantUid,
+    paymentMerchantUid: payment.merchant_uid,
+    iamportStatus: payment.status,
+    hook: t.hook,
+    refundHook: t.refundHook ?? null,
+    leaseSecs: t.leaseSecs,
+  });
+  const owes = t.hook !== null || (t.refundHook ?? null) !== null;
+  const [raw] = await (owes ? owing(deps, t.merchantUid, run) : run);
   if (raw === undefined) return undefined;
   const from = raw.prev_status as OrderStatus;
   const refund = from === "paid" || from === "cancelled";
@@ -176,16 +272,28 @@ export interface VerifyCall {
   namedMerchantUid: string | null;
 }
 
-export type Executor = Pick<Drizzle, "insert">;
+const eventSql = statement<{
+  source: string;
+  impUid: string;
+  namedMerchantUid: string | null;
+  merchantUid: string | null;
+  iamportStatus: string | null;
+  decision: string;
+  detail: string | null;
+  payment: string | null;
+}>(`insert into payment_events
+    (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail, payment)
+  values (:source::text, :impUid::text, :namedMerchantUid::text, :merchantUid::text,
+    :iamportStatus::text, :decision::text, :detail::text, :payment::jsonb)`);
 
 /** One payment_events row: what a verify call saw and decided. */
 export async function insertEvent(
-  db: Executor,
+  db: Db,
   call: VerifyCall,
   fields: { payment?: IamportPayment; decision: string; detail?: string },
 ): Promise<void> {
-  await db.insert(paymentEvents).values({
-    source: call.source as never,
+  await eventSql.run(db, {
+    source: call.source,
     // A look-up by merchant_uid that found nothing has no imp_uid to record.
     impUid: fields.payment?.imp_uid ?? call.impUid ?? "",
     namedMerchantUid: call.namedMerchantUid,
@@ -193,9 +301,39 @@ export async function insertEvent(
     iamportStatus: fields.payment?.status ?? null,
     decision: fields.decision,
     detail: fields.detail ?? null,
-    payment: fields.payment ?? null,
+    payment: fields.payment ? JSON.stringify(fields.payment) : null,
   });
 }
+
+// One statement, so the mark and its payment_events row commit together.
+const markForgedSql = statement<{
+  merchantUid: string;
+  impUid: string;
+  payMethod: string | null;
+  payment: string;
+  reason: string;
+  now: string;
+  source: string;
+  namedMerchantUid: string | null;
+  paymentMerchantUid: string;
+  iamportStatus: string;
+  detail: string;
+}>(`with changed as (
+    update orders set status = 'forged', imp_uid = :impUid::text, pay_method = :payMethod::text,
+      payment = :payment::jsonb, reason = :reason::text, updated_at = :now::timestamptz
+    where merchant_uid = :merchantUid::text and status in ('pending', 'failed', 'ready')
+      and (imp_uid is null or imp_uid = :impUid::text or status in ('pending', 'failed'))
+    returning *
+  ), event as (
+    insert into payment_events
+      (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail,
+        payment)
+    select :source::text, :impUid::text, :namedMerchantUid::text, :paymentMerchantUid::text,
+      :iamportStatus::text,
+      case when exists (select 1 from changed) then 'forged' else 'forgery_again' end,
+      :detail::text, :payment::jsonb
+  )
+  select * from changed`);
 
 /**
  * Marks the order forged by this payment, unless another payment already settled it (or a
@@ -213,81 +351,70 @@ export async function markForged(
   },
 ): Promise<OrderRow | undefined> {
   const { payment } = p;
-  return db.drizzle.transaction(async (tx) => {
-    const [row] = await tx
-      .update(orders)
-      .set({
-        status: "forged",
-        impUid: payment.imp_uid,
-        payMethod: payment.pay_method ?? null,
-        payment,
-        reason: p.reason,
-        updatedAt: new Date(),
-      })
-      .where(
-        and(
-          eq(orders.merchantUid, p.merchantUid),
-          inArray(orders.status, ["pending", "failed", "ready"]),
-          or(
-            isNull(orders.impUid),
-            eq(orders.impUid, payment.imp_uid),
-            inArray(orders.status, ["pending", "failed"]),
-          ),
-        ),
-      )
-      .returning();
-    await insertEvent(tx, p.call, {
-      payment,
-      decision: row ? "forged" : "forgery_again",
-      detail: p.detail,
-    });
-    return row;
+  const [raw] = await markForgedSql.run(db, {
+    merchantUid: p.merchantUid,
+    impUid: payment.imp_uid,
+    payMethod: payment.pay_method ?? null,
+    payment: JSON.stringify(payment),
+    reason: p.reason,
+    now: new Date().toISOString(),
+    source: p.call.source,
+    namedMerchantUid: p.call.namedMerchantUid,
+    paymentMerchantUid: payment.merchant_uid,
+    iamportStatus: payment.status,
+    detail: p.detail,
   });
+  return raw === undefined ? undefined : toOrderRow(raw);
 }
 
 export type ClaimKind = "forgery_cancel" | "duplicate";
 
+const claimSql = statement<{ impUid: string; kind: ClaimKind; merchantUid: string }>(
+  `insert into payment_claims (imp_uid, kind, merchant_uid)
+  values (:impUid::text, :kind::text, :merchantUid::text)
+  on conflict do nothing returning imp_uid`,
+);
+
 /** True for exactly one caller per payment and kind, across processes (the primary key). */
 export async function claimPayment(
-  db: Drizzle,
+  db: Db,
   payment: IamportPayment,
   kind: ClaimKind,
 ): Promise<boolean> {
-  const rows = await db
-    .insert(paymentClaims)
-    .values({ impUid: payment.imp_uid, kind, merchantUid: payment.merchant_uid })
-    .onConflictDoNothing()
-    .returning({ impUid: paymentClaims.impUid });
+  const rows = await claimSql.run(db, {
+    impUid: payment.imp_uid,
+    kind,
+    merchantUid: payment.merchant_uid,
+  });
   return rows.length === 1;
 }
 
+const unclaimSql = statement<{ impUid: string; kind: ClaimKind }>(
+  "delete from payment_claims where imp_uid = :impUid::text and kind = :kind::text",
+);
+
 /** Gives a claim back, so a later call tries again (its Iamport call failed). */
 export async function unclaimPayment(
-  db: Drizzle,
+  db: Db,
   payment: IamportPayment,
   kind: ClaimKind,
 ): Promise<void> {
-  await db
-    .delete(paymentClaims)
-    .where(and(eq(paymentClaims.impUid, payment.imp_uid), eq(paymentClaims.kind, kind)));
+  await unclaimSql.run(db, { impUid: payment.imp_uid, kind });
 }
 
 // The statements below owe their hook in the statement that makes it owed (hook-outbox.ts).
-const forgeryClaimSql = `with claimed as (
-    insert into payment_claims (imp_uid, kind, merchant_uid) values ($1::text, 'forgery', $2::text)
+const forgeryClaimSql = statement<
+  OwedParams & { impUid: string; merchantUid: string; hook: string | null; cancelled: boolean }
+>(`with claimed as (
+    insert into payment_claims (imp_uid, kind, merchant_uid)
+    values (:impUid::text, 'forgery', :merchantUid::text)
     on conflict do nothing returning merchant_uid
-  ), ${owedCte("claimed c join orders o on o.merchant_uid = c.merchant_uid", {
-    hook: "$3",
-    payment: "$4",
-    source: "$5",
-    lease: "$6",
-    cancelled: "$7",
-  })}
-  select (select id from owed) as outbox_id from claimed`;
+  ), ${owedCte("claimed c join orders o on o.merchant_uid = c.merchant_uid", { cancelled: true })}
+  select (select id from owed) as outbox_id from claimed`);
 
 /** The onForgery claim: a row for exactly one caller per payment, with its owed hook. */
 export async function claimForgery(
-  db: Db,
+  deps: StatementDeps,
   p: {
     payment: IamportPayment;
     cancelled: boolean;
@@ -296,78 +423,95 @@ export async function claimForgery(
     leaseSecs: number;
   },
 ): Promise<{ outboxId: unknown } | undefined> {
-  const [row] = await db.query(forgeryClaimSql, [
-    p.payment.imp_uid,
-    p.payment.merchant_uid,
-    p.hook,
-    JSON.stringify(p.payment),
-    p.call.source,
-    p.leaseSecs,
-    p.cancelled,
-  ]);
+  const run = forgeryClaimSql.run(deps.db, {
+    impUid: p.payment.imp_uid,
+    merchantUid: p.payment.merchant_uid,
+    hook: p.hook,
+    payment: JSON.stringify(p.payment),
+    source: p.call.source,
+    leaseSecs: p.leaseSecs,
+    cancelled: p.cancelled,
+  });
+  const [row] = await (p.hook === null ? run : owing(deps, p.payment.merchant_uid, run));
   return row === undefined ? undefined : { outboxId: row.outbox_id ?? null };
 }
 
-const duplicateRefundedSql = `with event as (
+const duplicateRefundedSql = statement<
+  OwedParams & {
+    impUid: string;
+    namedMerchantUid: string | null;
+    merchantUid: string;
+    iamportStatus: string;
+    hook: string | null;
+  }
+>(`with event as (
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
-    values ($1::text, $2::text, $3::text, $4::text, $5::text, 'duplicate_refunded', $6::jsonb)
-  ), ${owedCte("orders o", {
-    hook: "$7",
-    payment: "$6",
-    source: "$1",
-    lease: "$8",
-    where: "o.merchant_uid = $4::text",
-  })}
-  select (select id from owed) as outbox_id`;
+    values (:source::text, :impUid::text, :namedMerchantUid::text, :merchantUid::text,
+      :iamportStatus::text, 'duplicate_refunded', :payment::jsonb)
+  ), ${owedCte("orders o", { where: "o.merchant_uid = :merchantUid::text" })}
+  select (select id from owed) as outbox_id`);
 
 /** Records a refunded duplicate and, in the same statement, owes its onDuplicate hook. */
 export async function recordRefundedDuplicate(
-  db: Db,
+  deps: StatementDeps,
   p: { payment: IamportPayment; call: VerifyCall; hook: string | null; leaseSecs: number },
 ): Promise<unknown> {
-  const [row] = await db.query(duplicateRefundedSql, [
-    p.call.source,
-    p.payment.imp_uid,
-    p.call.namedMerchantUid,
-    p.payment.merchant_uid,
-    p.payment.status,
-    JSON.stringify(p.payment),
-    p.hook,
-    p.leaseSecs,
-  ]);
+  const run = duplicateRefundedSql.run(deps.db, {
+    source: p.call.source,
+    impUid: p.payment.imp_uid,
+    namedMerchantUid: p.call.namedMerchantUid,
+    merchantUid: p.payment.merchant_uid,
+    iamportStatus: p.payment.status,
+    payment: JSON.stringify(p.payment),
+    hook: p.hook,
+    leaseSecs: p.leaseSecs,
+  });
+  const [row] = await (p.hook === null ? run : owing(deps, p.payment.merchant_uid, run));
   return row?.outbox_id ?? null;
 }
 
 // Stored once per payment (its primary key), with the payment_events row that shows it in the
 // order's history and the onRefundRequired hook it owes, in one statement.
-const refundRequiredSql = `with required as (
+const refundRequiredSql = statement<
+  OwedParams & {
+    impUid: string;
+    merchantUid: string;
+    kind: string;
+    amount: number | null;
+    currency: string;
+    reason: string;
+    namedMerchantUid: string | null;
+    iamportStatus: string;
+    hook: string | null;
+  }
+>(`with required as (
     insert into refunds_required (imp_uid, merchant_uid, kind, amount, currency, reason, payment)
-    values ($1::text, $2::text, $3::text, $4::bigint, $5::text, $6::text, $7::jsonb)
+    values (:impUid::text, :merchantUid::text, :kind::text, :amount::bigint, :currency::text,
+      :reason::text, :payment::jsonb)
     on conflict do nothing
     returning merchant_uid, kind, amount, currency
   ), event as (
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, detail,
         payment)
-    select $8::text, $1::text, $9::text, $2::text, $10::text, 'refund_required', $3::text,
-      $7::jsonb
+    select :source::text, :impUid::text, :namedMerchantUid::text, :merchantUid::text,
+      :iamportStatus::text, 'refund_required', :kind::text, :payment::jsonb
     from required
   ), ${owedCte("required r join orders o on o.merchant_uid = r.merchant_uid", {
-    hook: "$11",
-    payment: "$7",
-    source: "$8",
-    lease: "$12",
     extra: "jsonb_build_object('kind', r.kind, 'amount', r.amount, 'currency', r.currency)",
   })}
-  select (select id from owed) as outbox_id from required`;
+  select (select id from owed) as outbox_id, (select to_jsonb(o) from orders o
+    where o.merchant_uid = :merchantUid::text) as "order"
+  from required`);
 
 /**
- * Stores a payment that must be refunded to the shopper's account: a row for the one caller
- * that stored it (with its owed onRefundRequired), undefined when it was stored before.
+ * Stores a payment that must be refunded to the shopper's account: for the one caller that
+ * stored it, its owed onRefundRequired and the order (undefined when the order is unknown);
+ * undefined when it was stored before.
  */
 export async function insertRefundRequired(
-  db: Db,
+  deps: StatementDeps,
   p: {
     payment: IamportPayment;
     kind: "forgery" | "duplicate";
@@ -378,25 +522,53 @@ export async function insertRefundRequired(
     hook: string | null;
     leaseSecs: number;
   },
-): Promise<{ outboxId: unknown } | undefined> {
-  const [row] = await db.query(refundRequiredSql, [
-    p.payment.imp_uid,
-    p.payment.merchant_uid,
-    p.kind,
-    p.amount,
-    p.payment.currency,
-    p.reason,
-    JSON.stringify(p.payment),
-    p.call.source,
-    p.call.namedMerchantUid,
-    p.payment.status,
-    p.hook,
-    p.leaseSecs,
-  ]);
-  return row === undefined ? undefined : { outboxId: row.outbox_id ?? null };
+): Promise<{ outboxId: unknown; order: OrderRow | undefined } | undefined> {
+  const run = refundRequiredSql.run(deps.db, {
+    impUid: p.payment.imp_uid,
+    merchantUid: p.payment.merchant_uid,
+    kind: p.kind,
+    amount: p.amount,
+    currency: p.payment.currency,
+    reason: p.reason,
+    payment: JSON.stringify(p.payment),
+    source: p.call.source,
+    namedMerchantUid: p.call.namedMerchantUid,
+    iamportStatus: p.payment.status,
+    hook: p.hook,
+    leaseSecs: p.leaseSecs,
+  });
+  const [row] = await (p.hook === null ? run : owing(deps, p.payment.merchant_uid, run));
+  if (row === undefined) return undefined;
+  const order = row.order == null ? undefined : toOrderRow(jsonRow(row.order));
+  return { outboxId: row.outbox_id ?? null, order };
 }
 
+const refundIsRequiredSql = statement<{ impUid: string }>(
+  "select 1 from refunds_required where imp_uid = :impUid::text",
+);
+
 export async function refundIsRequired(db: Db, impUid: string): Promise<boolean> {
-  const rows = await db.query("select 1 from refunds_required where imp_uid = $1::text", [impUid]);
-  return rows.length > 0;
+  return (await refundIsRequiredSql.run(db, { impUid })).length > 0;
 }
+
+/** A row stored as jsonb (`to_jsonb(o)`), as the driver returns it: parsed or text. */
+export const jsonRow = (value: unknown): RawRow =>
+  (typeof value === "string" ? JSON.parse(value) : value) as RawRow;
+
+/** Deletes delivered hooks' outbox rows, a batch at a time (hook-outbox.ts). */
+export const deleteDeliveredSql = statement<{ ids: string }>(
+  "delete from hook_outbox where id = any(:ids::bigint[])",
+);
+
+/**
+ * Leases up to `:batchSize` owed hooks whose lease has passed, for `:leaseSecs`; with `FOR
+ * UPDATE SKIP LOCKED` several processes never take the same row at once.
+ */
+export const leaseOwedSql = statement<{ leaseSecs: number; batchSize: number }>(
+  `update hook_outbox set claimed_until = now() + make_interval(secs => :leaseSecs::double precision)
+  where id in (
+    select id from hook_outbox where claimed_until < now()
+    order by id limit :batchSize::int for update skip locked
+  )
+  returning id, hook, event`,
+);

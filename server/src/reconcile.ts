@@ -28,8 +28,9 @@
 import type { IamportPayment } from "@iamport-pay/shared";
 import { AppError } from "./errors.js";
 import { expireOverdueVbank } from "./expire-vbank.js";
-import { deliverOwedHooks } from "./hook-outbox.js";
+import { deliverOwedHooks, settledWithinLease } from "./hook-outbox.js";
 import { PaymentNotFoundError } from "./iamport-client.js";
+import { claimDueOrders } from "./reconcile-statements.js";
 import { type VerifyDeps, verifyReadPayment } from "./verify.js";
 
 export interface ReconcileOptions {
@@ -67,33 +68,6 @@ export const DEFAULT_RECONCILE_MAX_BACKOFF_MS = 3_600_000;
 const DEFAULT_MAX_AGE_MS = 7 * 24 * 3_600_000;
 const DEFAULT_FAILED_MAX_AGE_MS = 24 * 3_600_000;
 
-/**
- * Claims up to $2 due orders, most recently due first, and moves each one's schedule: the wait doubles
- * with every claim ($1 grace, $3 cap, in seconds), and an order past its age limit ($4 for
- * pending/ready, $5 for failed) is retired. Due means next_check_at + grace has passed.
- */
-const wait = `make_interval(secs => greatest(least(
-    $1::double precision * power(2, least(o.lookup_misses, 40) + 1), $3::double precision),
-    $1::double precision))`;
-const claimDueSql = `with due as (
-    select merchant_uid from orders
-    where status in ('pending', 'ready', 'failed')
-      and next_check_at <= now() - make_interval(secs => $1::double precision)
-    order by next_check_at desc
-    limit $2::int
-    for update skip locked
-  )
-  update orders o set
-    lookup_misses = least(o.lookup_misses + 1, 1000),
-    next_check_at = case
-      when now() + ${wait} > o.created_at + make_interval(secs => case when o.status = 'failed'
-        then $5::double precision else $4::double precision end)
-      then 'infinity'::timestamptz
-      else now() + ${wait} - make_interval(secs => $1::double precision)
-    end
-  from due where o.merchant_uid = due.merchant_uid
-  returning o.merchant_uid, o.status`;
-
 /** One round: claim the due orders, then verify what Iamport has for each. */
 export async function reconcileOnce(
   deps: VerifyDeps,
@@ -115,13 +89,13 @@ export async function reconcileOnce(
   const failedMaxAgeMs = Math.max(graceMs, ms(options.failedMaxAgeMs, DEFAULT_FAILED_MAX_AGE_MS));
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 100));
 
-  const claimed = (await deps.db.query(claimDueSql, [
-    graceMs / 1000,
+  const claimed = await claimDueOrders(deps.db, {
+    graceSecs: graceMs / 1000,
     batchSize,
-    maxBackoffMs / 1000,
-    maxAgeMs / 1000,
-    failedMaxAgeMs / 1000,
-  ])) as { merchant_uid: string; status: string }[];
+    maxBackoffSecs: maxBackoffMs / 1000,
+    maxAgeSecs: maxAgeMs / 1000,
+    failedMaxAgeSecs: failedMaxAgeMs / 1000,
+  });
   const summary: ReconcileSummary = {
     checked: claimed.length,
     verified: 0,
@@ -188,7 +162,10 @@ async function paymentsToVerify(
 export interface Reconciler {
   /** Runs one round now (after any round in progress); for tests and admin tools. */
   runNow(): Promise<ReconcileSummary>;
-  /** Stops the timer and waits for a round in progress. */
+  /**
+   * Stops the timer and waits for a round in progress, then for the hooks it queued (on
+   * `deps.hookQueue`), at most the hook lease (settledWithinLease).
+   */
   stop(): Promise<void>;
 }
 
@@ -233,6 +210,7 @@ export function startReconciler(
       stopped = true;
       if (timer) clearInterval(timer);
       await running.catch(() => undefined);
+      if (deps.hookQueue) await settledWithinLease(deps.hookQueue, deps);
     },
   };
 }

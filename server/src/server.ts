@@ -16,6 +16,7 @@ import { demoCatalog, loadCatalog } from "./catalog.js";
 import { type Config, DEFAULT_IAMPORT_API_URL } from "./config.js";
 import { type Db, openDb } from "./db/open.js";
 import { hookOutbox, products } from "./db/schema.js";
+import { createHookQueue } from "./hook-outbox.js";
 import { createIamportClient, type IamportClient, IamportError } from "./iamport-client.js";
 import { atLevel, createJsonLogger, type Logger } from "./logger.js";
 import {
@@ -63,6 +64,12 @@ export interface RunningServer {
   metricsUrl?: string;
   /** One reconciliation round now, after a sweep of owed hooks (reconcile.ts). */
   reconcile(): Promise<ReconcileSummary>;
+  /** Resolves once every hook owed so far (by requests or reconciliation) has been called. */
+  hooksSettled(): Promise<void>;
+  /**
+   * Stops taking requests, lets in-flight ones finish, waits for the hooks they owe (at most the
+   * hook lease, hook-outbox.ts's settledWithinLease), then closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -159,6 +166,13 @@ export async function startServer(
     createIamportClient({ ...clientOptions, ...sandboxCredentials, baseUrl: iamportUrl });
   const refuseSandboxPayments =
     !config.acceptTestPayments && options.acceptSandboxPayments !== true;
+  // One queue for the API's and the reconciler's hooks, so one wait covers both at shutdown.
+  const hookQueue = createHookQueue({
+    db,
+    log,
+    hookLeaseMs: config.hookLeaseMs,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
   const app = createApp({
     db,
     iamport,
@@ -172,6 +186,7 @@ export async function startServer(
     refuseSandboxPayments,
     allowedPg: config.allowedPg,
     hookLeaseMs: config.hookLeaseMs,
+    hookQueue,
     log,
     metrics,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -191,6 +206,7 @@ export async function startServer(
       refuseSandboxPayments,
       ...(config.allowedPg.length > 0 ? { allowedPg: config.allowedPg } : {}),
       hookLeaseMs: config.hookLeaseMs,
+      hookQueue,
       log,
       metrics,
       ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -238,6 +254,7 @@ export async function startServer(
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
+      // Waits for its round, then for every queued hook (the API's too: one queue).
       await reconciler.stop();
       await iamport.close?.();
       await sandbox?.close();
@@ -251,6 +268,7 @@ export async function startServer(
     db,
     app: handler,
     reconcile: reconciler.runNow,
+    hooksSettled: () => hookQueue.settled(),
     close,
     ...(metricsUrl ? { metricsUrl } : {}),
     ...(sandbox ? { sandbox } : {}),

@@ -52,6 +52,11 @@ export interface TestServer {
   databaseUrl: string;
   logs: LogEntry[];
   hookCalls: HookCall[];
+  /**
+   * The hook calls, once every hook owed so far has been called: hooks run after the answers
+   * that owe them, so read them through this, never `hookCalls` right after a request.
+   */
+  settledHooks(): Promise<HookCall[]>;
   /** Clears tables, the sandbox, logs and hook calls between tests. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -178,8 +183,13 @@ export async function startTestServer(
     hookCalls,
     api,
     control,
+    async settledHooks() {
+      await server.hooksSettled();
+      return hookCalls;
+    },
     async reset() {
       await server.sandbox?.settled();
+      await server.hooksSettled();
       server.sandbox?.reset();
       await applyShape();
       await server.db.drizzle.delete(paymentEvents);

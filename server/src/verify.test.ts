@@ -8,7 +8,7 @@ import { type Db, openDb } from "./db/open.js";
 import { deliverOwedHooks } from "./hook-outbox.js";
 import { createIamportClient, type IamportClient } from "./iamport-client.js";
 import { manualTimeouts, startTestServer, type TestServer } from "./test-support.js";
-import { type HookEvent, verifyPayment } from "./verify.js";
+import { type HookEvent, type Hooks, verifyPayment } from "./verify.js";
 
 let t: TestServer;
 const isPostgres = () => /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
@@ -30,7 +30,7 @@ async function sandboxPayment(impUid: string): Promise<IamportPayment> {
   return (answer.body as IamportPayment[]).find((p) => p.imp_uid === impUid)!;
 }
 
-const hooks = (name: string) => t.hookCalls.filter((call) => call.name === name);
+const hooks = async (name: string) => (await t.settledHooks()).filter((call) => call.name === name);
 
 describe("completion by the client", () => {
   it("marks a correctly paid order paid and calls onPaid once", async () => {
@@ -46,7 +46,7 @@ describe("completion by the client", () => {
       amount: 129_800,
       imp_uid: payment.imp_uid,
     });
-    expect(hooks("onPaid")).toHaveLength(1);
+    expect(await hooks("onPaid")).toHaveLength(1);
   });
 
   it("answers a replayed completion with the same verdict and no second transition", async () => {
@@ -57,7 +57,7 @@ describe("completion by the client", () => {
     const again = await t.complete(payment.imp_uid, order.merchant_uid);
 
     expect(again.body.status).toBe("success");
-    expect(hooks("onPaid")).toHaveLength(1);
+    expect(await hooks("onPaid")).toHaveLength(1);
   });
 
   it("reports a failed payment as failed and lets a later payment for the order succeed", async () => {
@@ -94,9 +94,9 @@ describe("forgery", () => {
     expect(answer.body.status).toBe("forgery");
     expect((await t.order(order.merchant_uid)).status).toBe("forged");
     expect((await sandboxPayment(payment.imp_uid)).status).toBe("cancelled");
-    expect(hooks("onForgery")).toHaveLength(1);
-    expect(hooks("onForgery")[0]!.event).toMatchObject({ cancelled: true });
-    expect(hooks("onPaid")).toHaveLength(0);
+    expect(await hooks("onForgery")).toHaveLength(1);
+    expect((await hooks("onForgery"))[0]!.event).toMatchObject({ cancelled: true });
+    expect(await hooks("onPaid")).toHaveLength(0);
   });
 
   it("treats the right number in another currency as forgery", async () => {
@@ -142,7 +142,7 @@ describe("forgery", () => {
     expect(answers.every((a) => a.status === 400 || a.status === 200)).toBe(true);
     const calls = (await t.control("GET", "/calls")).body as { path: string }[];
     expect(calls.filter((call) => call.path.endsWith("/payments/cancel"))).toHaveLength(1);
-    expect(hooks("onForgery")).toHaveLength(1);
+    expect(await hooks("onForgery")).toHaveLength(1);
   });
 });
 
@@ -204,8 +204,8 @@ describe("webhooks", () => {
 
     expect(replay.status).toBe(200);
     expect((await t.order(order.merchant_uid)).status).toBe("paid");
-    expect(hooks("onVbankIssued")).toHaveLength(1);
-    expect(hooks("onPaid")).toHaveLength(1);
+    expect(await hooks("onVbankIssued")).toHaveLength(1);
+    expect(await hooks("onPaid")).toHaveLength(1);
   });
 });
 
@@ -231,8 +231,8 @@ describe("virtual accounts", () => {
     await t.webhook({ imp_uid: payment.imp_uid, merchant_uid: order.merchant_uid, status: "paid" });
 
     expect((await t.order(order.merchant_uid)).status).toBe("paid");
-    expect(hooks("onVbankIssued")).toHaveLength(1);
-    expect(hooks("onPaid")).toHaveLength(1);
+    expect(await hooks("onVbankIssued")).toHaveLength(1);
+    expect(await hooks("onPaid")).toHaveLength(1);
   });
 });
 
@@ -248,7 +248,7 @@ describe("refunds from Iamport's console", () => {
       status: "cancelled",
       cancel_amount: order.amount,
     });
-    expect(hooks("onCancelled")).toHaveLength(1);
+    expect(await hooks("onCancelled")).toHaveLength(1);
   });
 
   it("keep the refunded amount of each partial cancel", async () => {
@@ -268,7 +268,7 @@ describe("refunds from Iamport's console", () => {
       status: "paid",
       cancel_amount: 15_000,
     });
-    expect(hooks("onCancelled").map((call) => call.event.order.cancel_amount)).toEqual([
+    expect((await hooks("onCancelled")).map((call) => call.event.order.cancel_amount)).toEqual([
       10_000, 15_000,
     ]);
 
@@ -278,8 +278,8 @@ describe("refunds from Iamport's console", () => {
       status: "cancelled",
       cancel_amount: order.amount,
     });
-    expect(hooks("onCancelled")).toHaveLength(3);
-    expect(hooks("onPaid")).toHaveLength(1);
+    expect(await hooks("onCancelled")).toHaveLength(3);
+    expect(await hooks("onPaid")).toHaveLength(1);
   });
 
   it("call onCancelled once per refund however often it is reported", async () => {
@@ -297,7 +297,7 @@ describe("refunds from Iamport's console", () => {
     );
 
     expect(replays.every((answer) => answer.status === 200)).toBe(true);
-    expect(hooks("onCancelled")).toHaveLength(1);
+    expect(await hooks("onCancelled")).toHaveLength(1);
     expect((await t.order(order.merchant_uid)).cancel_amount).toBe(10_000);
   });
 });
@@ -319,7 +319,7 @@ describe("a second payment for a paid order", () => {
       status: "paid",
       imp_uid: first.imp_uid,
     });
-    expect(hooks("onDuplicate")).toHaveLength(1);
+    expect(await hooks("onDuplicate")).toHaveLength(1);
   });
 });
 
@@ -400,7 +400,7 @@ describe("completion and webhook racing", { timeout: 120_000 }, () => {
 
     expect(answers).toHaveLength(320);
     expect(answers.filter((a) => a.status !== 200).map((a) => a.text)).toEqual([]);
-    const paid = hooks("onPaid").map((call) => call.event.order.merchant_uid);
+    const paid = (await hooks("onPaid")).map((call) => call.event.order.merchant_uid);
     expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
     const transitions = t.logs.filter((entry) => entry.message === "order updated");
     expect(transitions).toHaveLength(20);
@@ -452,7 +452,11 @@ describe("two servers on one PostgreSQL database", () => {
       );
 
       expect(answers.every((status) => status === 200)).toBe(true);
-      const paid = [...hooks("onPaid").map((c) => c.event.order.merchant_uid), ...paidBySecond];
+      await other.hooksSettled();
+      const paid = [
+        ...(await hooks("onPaid")).map((c) => c.event.order.merchant_uid),
+        ...paidBySecond,
+      ];
       expect(paid.sort()).toEqual(orders.map((o) => o.merchant_uid).sort());
     } finally {
       await second.close();
@@ -536,6 +540,86 @@ describe("hooks", () => {
   });
 });
 
+describe("hooks after the answer", () => {
+  /** An app on the test server's database and sandbox, with hooks of the test's own. */
+  const appWith = (hooks: Hooks) =>
+    createApp({
+      db: t.server.db,
+      iamport: createIamportClient({
+        baseUrl: `${t.url}/sandbox`,
+        key: "sandbox_key",
+        secret: "sandbox_secret",
+        includeSandbox: true,
+      }),
+      catalog: demoCatalog,
+      impCode: "imp12345678",
+      sdkUrl: `${t.url}/sandbox/iamport.payment.js`,
+      refuseSandboxPayments: false,
+      log: () => {},
+      hooks,
+    });
+  const complete = (app: ReturnType<typeof appWith>, impUid: string, merchantUid: string) =>
+    app.request("/payments/complete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ imp_uid: impUid, merchant_uid: merchantUid }),
+    });
+  const owedFor = async (merchantUid: string) =>
+    (
+      await t.server.db.query(
+        "select count(*)::int as n from hook_outbox where event -> 'order' ->> 'merchant_uid' = $1::text",
+        [merchantUid],
+      )
+    )[0]?.n;
+
+  it("answers before a slow hook finishes, and keeps its outbox row until it has", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const finished: string[] = [];
+    const app = appWith({
+      onPaid: async ({ order }) => {
+        await released;
+        finished.push(order.merchant_uid);
+      },
+    });
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answer = await complete(app, payment.imp_uid, order.merchant_uid);
+
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ status: "success" });
+    expect(finished).toEqual([]);
+    expect(await owedFor(order.merchant_uid)).toBe(1);
+    release();
+    await app.hooksSettled();
+    expect(finished).toEqual([order.merchant_uid]);
+    expect(await owedFor(order.merchant_uid)).toBe(0);
+  });
+
+  it("leaves a hook owed when the process dies between the answer and the delete, for the sweeper", async () => {
+    // The hook never returns: as far as the outbox knows, the process died during the call.
+    const app = appWith({ onPaid: () => new Promise(() => {}) });
+    const order = await t.createOrder();
+    const payment = await t.pay(order.merchant_uid, order.amount, { webhook: false });
+
+    const answer = await complete(app, payment.imp_uid, order.merchant_uid);
+    expect(answer.status).toBe(200);
+    expect(await owedFor(order.merchant_uid)).toBe(1);
+
+    await t.server.db.query("update hook_outbox set claimed_until = now() - interval '1 s'", []);
+    const swept: HookEvent[] = [];
+    const sweeper = { db: t.server.db, hooks: { onPaid: (e: HookEvent) => void swept.push(e) } };
+    expect(await deliverOwedHooks({ ...sweeper, log: () => {} })).toBe(1);
+    expect(swept.map((event) => [event.order.merchant_uid, event.order.status])).toEqual([
+      [order.merchant_uid, "paid"],
+    ]);
+    expect(await owedFor(order.merchant_uid)).toBe(0);
+  });
+});
+
 describe("stale reads", () => {
   // Iamport's answers can cross in flight: a read started before a deposit or refund may land
   // after a newer one was applied. A fixed client plays that older answer.
@@ -579,6 +663,6 @@ describe("stale reads", () => {
       status: "paid",
       cancel_amount: 20_000,
     });
-    expect(hooks("onCancelled")).toHaveLength(1);
+    expect(await hooks("onCancelled")).toHaveLength(1);
   });
 });

@@ -7,18 +7,24 @@
  * 1. read the payment from Iamport (by imp_uid, or the order's latest by merchant_uid);
  * 2. refuse what cannot be decided on: an amount that is not an amount of its currency (502),
  *    a test-channel payment when test payments are not accepted (400);
- * 3. find the order by the payment's own merchant_uid (read during 1 when the caller named it);
- * 4. compare amount, currency and PG channel (ALLOWED_PG); a mismatch is a forgery once money
- *    moved (`paid`), and only a recorded mismatch before (an unpaid virtual account must not
- *    let anyone who knows a merchant_uid spoil the order);
- * 5. apply the status with one conditional UPDATE (… WHERE status IN (…) RETURNING) in one
- *    statement that also logs the call (order-statements.ts): under any concurrency, across
- *    processes, exactly one caller sees the row come back, and only that caller runs the hook;
+ * 3. apply the status to the order of the payment's own merchant_uid with one conditional
+ *    UPDATE (… WHERE status IN (…) AND amount and currency match … RETURNING) in one statement
+ *    that also logs the call (order-statements.ts): under any concurrency, across processes,
+ *    exactly one caller sees the row come back, and only that caller runs the hook. On the
+ *    happy path this is the only statement before the answer;
+ * 4. when nothing moved, read the order and decide why: unknown (404); amount, currency or PG
+ *    channel (ALLOWED_PG) not matching: a forgery once money moved (`paid`), and only a
+ *    recorded mismatch before (an unpaid virtual account must not let anyone who knows a
+ *    merchant_uid spoil the order); a status we do not know; a state the payment does not move
+ *    (a repeat, or a duplicate payment, step 6);
+ * 5. a payment named for another order than its own is refused after step 3/4 (400);
  * 6. cancel forged and duplicate payments through Iamport, once (payment_claims' primary key);
  *    one that needs the shopper's bank account to be refunded (a deposited virtual account) is
  *    stored in refunds_required instead, once, with an onRefundRequired hook;
- * 7. hooks after commit: each is owed by an outbox row written with the transition (or claim),
- *    which the caller deletes after the call and the sweeper delivers if it dies (hook-outbox.ts).
+ * 7. hooks after commit: each is owed by an outbox row written with the transition (or claim);
+ *    the answer goes out once that has committed, and the hook queue calls the hook after it,
+ *    in the order the order's hooks were owed, then deletes the row (the sweeper delivers it if
+ *    the process dies first; hook-outbox.ts).
  */
 import {
   type CompleteStatus,
@@ -31,7 +37,7 @@ import {
 import type { Db } from "./db/open.js";
 import type { OrderRow, StoredVbank } from "./db/schema.js";
 import { AppError } from "./errors.js";
-import { deliverHook, type HookName, leaseSecs, owedHook } from "./hook-outbox.js";
+import { type HookName, type HookQueue, leaseSecs, owedHook, sendHook } from "./hook-outbox.js";
 import type { Hooks, VerifySource } from "./hooks.js";
 import {
   type IamportClient,
@@ -45,7 +51,6 @@ import {
   applyTransition,
   claimForgery,
   claimPayment,
-  type Executor,
   insertEvent,
   insertRefundRequired,
   markForged,
@@ -83,6 +88,8 @@ export interface VerifyDeps {
   hooks?: Hooks;
   /** How long a hook call may take before the sweeper may call it again (default 60 s). */
   hookLeaseMs?: number;
+  /** Calls hooks after the answer (createHookQueue); without one, before verify returns. */
+  hookQueue?: HookQueue | undefined;
   log: Logger;
   metrics?: Metrics;
 }
@@ -143,18 +150,7 @@ export function verifyPayment(deps: VerifyDeps, input: VerifyInput): Promise<Ver
 }
 
 async function verifyOnce(deps: VerifyDeps, input: VerifyInput): Promise<VerifyResult> {
-  // The order the caller names is nearly always the payment's own: read it while Iamport
-  // answers. A status a moment older is harmless: the conditional UPDATE decides transitions,
-  // and every answer comes from a row read after it. A failed read is simply made again below.
-  const named =
-    input.merchantUid === undefined
-      ? undefined
-      : selectOrder(deps.db, input.merchantUid).then(
-          (row) => ({ row }),
-          () => undefined,
-        );
-  const payment = await readPayment(deps, input);
-  return decide(deps, input, payment, named);
+  return decide(deps, input, await readPayment(deps, input));
 }
 
 /**
@@ -167,7 +163,7 @@ export async function verifyReadPayment(
   payment: IamportPayment,
 ): Promise<VerifyResult> {
   return observeVerification(deps.metrics, input.source, () =>
-    decide(deps, { ...input, impUid: payment.imp_uid }, payment, undefined),
+    decide(deps, { ...input, impUid: payment.imp_uid }, payment),
   );
 }
 
@@ -175,10 +171,9 @@ async function decide(
   deps: VerifyDeps,
   input: VerifyInput,
   payment: IamportPayment,
-  named: Promise<{ row: OrderRow | undefined } | undefined> | undefined,
 ): Promise<VerifyResult> {
   const { db, log } = deps;
-  const record = (fields: EventFields) => recordEvent(db.drizzle, input, fields);
+  const record = (fields: EventFields) => recordEvent(db, input, fields);
 
   if (!amountsConvertible(payment)) {
     // 64899.5 won is not an amount of money: an Iamport error, never silently 0 or rounded.
@@ -194,23 +189,11 @@ async function decide(
     throw new AppError(400, "bad_request", "A sandbox payment cannot complete a real order");
   }
 
-  const prefetched = input.merchantUid === payment.merchant_uid ? await named : undefined;
-  const order = prefetched ? prefetched.row : await selectOrder(db, payment.merchant_uid);
-  if (order === undefined) {
-    await record({ payment, decision: "unknown_order" });
-    log("warn", "payment for an order we do not know", {
-      source: input.source,
-      imp_uid: payment.imp_uid,
-      merchant_uid: payment.merchant_uid,
-    });
-    throw new AppError(404, "order_not_found", "No such order");
-  }
-
-  const mismatch = mismatchOf(deps, payment, order);
-  const result =
-    mismatch === undefined
-      ? await applyStatus(deps, input, payment, order)
-      : await handleForgery(deps, input, payment, order, mismatch);
+  // The common case in one statement: a payment in a status we know, on an allowed channel,
+  // moves its order if the order has its amount and currency (the transition's WHERE checks
+  // them). Anything else, a transition that did not happen included, is decided on the order.
+  const moved = mayTransition(deps, payment) ? await transition(deps, input, payment) : undefined;
+  const result = moved ?? (await decideOnOrder(deps, input, payment));
 
   // The cheap-for-expensive swap: the payment was applied to its own order above, but the
   // order the caller named gets nothing.
@@ -228,7 +211,7 @@ async function decide(
 }
 
 async function readPayment(deps: VerifyDeps, input: VerifyInput): Promise<IamportPayment> {
-  const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
+  const record = (fields: EventFields) => recordEvent(deps.db, input, fields);
   try {
     if (input.impUid !== undefined) return await deps.iamport.getPayment(input.impUid);
     if (deps.iamport.findPayment === undefined) {
@@ -305,44 +288,94 @@ function mismatchOf(
     payment.currency === order.currency &&
     paymentMinor(payment.amount, payment.currency) === order.amount;
   if (!amountMatches) return "amount";
+  return onAllowedChannel(deps, payment) ? undefined : "channel";
+}
+
+function onAllowedChannel(deps: VerifyDeps, payment: IamportPayment): boolean {
   const allowed = deps.allowedPg ?? [];
   // A payment that names no channel cannot be shown to be on an allowed one.
-  const onAllowedChannel =
+  return (
     allowed.length === 0 ||
     allowed.some(
       (channel) =>
         channel.provider === payment.pg_provider &&
         (channel.mid === undefined || channel.mid === payment.pg_id),
-    );
-  return onAllowedChannel ? undefined : "channel";
+    )
+  );
 }
 
-async function applyStatus(
+/** Whether the payment may move its order, provided the order has its amount and currency. */
+function mayTransition(deps: VerifyDeps, payment: IamportPayment): boolean {
+  return (
+    isKnownPaymentStatus(payment.status) &&
+    paymentMinor(payment.amount, payment.currency) !== null &&
+    onAllowedChannel(deps, payment)
+  );
+}
+
+/**
+ * The order of a payment that did not move it: unknown (404), not matching it (a forgery), a
+ * status we do not know, or a state the payment does not move it from (a repeat, or a second
+ * payment for an order already paid).
+ */
+async function decideOnOrder(
   deps: VerifyDeps,
   input: VerifyInput,
   payment: IamportPayment,
-  order: OrderRow,
 ): Promise<VerifyResult> {
+  const order = await selectOrder(deps.db, payment.merchant_uid);
+  if (order === undefined) {
+    await recordEvent(deps.db, input, { payment, decision: "unknown_order" });
+    deps.log("warn", "payment for an order we do not know", {
+      source: input.source,
+      imp_uid: payment.imp_uid,
+      merchant_uid: payment.merchant_uid,
+    });
+    throw new AppError(404, "order_not_found", "No such order");
+  }
+  const mismatch = mismatchOf(deps, payment, order);
+  if (mismatch !== undefined) return handleForgery(deps, input, payment, order, mismatch);
   if (!isKnownPaymentStatus(payment.status)) {
     // A status Iamport added after this code: kept in the log, never acted on.
-    await recordEvent(deps.db.drizzle, input, { payment, decision: "unknown_status" });
+    await recordEvent(deps.db, input, { payment, decision: "unknown_status" });
     deps.log("warn", "payment in a status we do not know", {
       imp_uid: payment.imp_uid,
       status: payment.status,
     });
     return verdict(order);
   }
-  // Convertible (checked in decide), so never null here.
+  const isDuplicate =
+    order.impUid !== payment.imp_uid &&
+    payment.status === "paid" &&
+    payment.cancel_amount < payment.amount &&
+    ["paid", "cancelled", "forged"].includes(order.status);
+  if (isDuplicate) return refundDuplicate(deps, input, payment, order);
+  return verdict(order);
+}
+
+/**
+ * Applies the payment's status to its order in one statement (order-statements.ts), if the
+ * order has the payment's amount and currency and its state allows it: the answer, or undefined
+ * when nothing moved. The hook it owes is called after the answer (hook-outbox.ts).
+ */
+async function transition(
+  deps: VerifyDeps,
+  input: VerifyInput,
+  payment: IamportPayment,
+): Promise<VerifyResult | undefined> {
+  // Known and convertible (mayTransition, amountsConvertible), so never null here.
+  const target = payment.status as TransitionTarget;
+  const amount = paymentMinor(payment.amount, payment.currency) as number;
   const cancelMinor = paymentMinor(payment.cancel_amount, payment.currency) ?? 0;
   // A partial refund leaves the payment `paid` (UNCONFIRMED for every PG; the sandbox does so):
   // the order stays paid with cancel_amount grown. Only a full refund makes it cancelled.
-  const target: TransitionTarget = payment.status;
   const hook = hookFor[target];
 
-  const transitioned = await applyTransition(deps.db, {
-    merchantUid: order.merchantUid,
+  const transitioned = await applyTransition(deps, {
+    merchantUid: payment.merchant_uid,
     target,
     payment,
+    amount,
     cancelMinor,
     ...(payment.status === "ready" ? { vbank: vbankOf(payment) } : {}),
     event: {
@@ -354,33 +387,23 @@ async function applyStatus(
     refundHook: owedHook(deps, "onCancelled"),
     leaseSecs: leaseSecs(deps),
   });
+  if (transitioned === undefined) return undefined;
 
-  if (transitioned) {
-    const changed = transitioned.row;
-    deps.log("info", "order updated", {
-      source: input.source,
-      merchant_uid: changed.merchantUid,
-      imp_uid: payment.imp_uid,
-      from: transitioned.from,
-      to: changed.status,
-      cancel_amount: changed.cancelAmount,
-    });
-    const owed = transitioned.hook as HookName | null;
-    if (owed !== null) {
-      const event = { order: toOrderView(changed), payment, source: input.source };
-      await deliverHook(deps, transitioned.outboxId, owed, event as never);
-    }
-    return verdict(changed);
+  const changed = transitioned.row;
+  deps.log("info", "order updated", {
+    source: input.source,
+    merchant_uid: changed.merchantUid,
+    imp_uid: payment.imp_uid,
+    from: transitioned.from,
+    to: changed.status,
+    cancel_amount: changed.cancelAmount,
+  });
+  const owed = transitioned.hook as HookName | null;
+  if (owed !== null) {
+    const event = { order: toOrderView(changed), payment, source: input.source };
+    await sendHook(deps, changed.merchantUid, transitioned.outboxId, owed, event as never);
   }
-
-  const current = (await selectOrder(deps.db, order.merchantUid)) ?? order;
-  const isDuplicate =
-    current.impUid !== payment.imp_uid &&
-    payment.status === "paid" &&
-    payment.cancel_amount < payment.amount &&
-    ["paid", "cancelled", "forged"].includes(current.status);
-  if (isDuplicate) return refundDuplicate(deps, input, payment, current);
-  return verdict(current);
+  return verdict(changed);
 }
 
 /**
@@ -412,7 +435,7 @@ async function refundDuplicate(
     await requireRefund(deps, input, payment, "duplicate", "a virtual account deposit");
     return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
   }
-  const won = await claimPayment(deps.db.drizzle, payment, "duplicate");
+  const won = await claimPayment(deps.db, payment, "duplicate");
   if (won) {
     try {
       await deps.iamport.cancelPayment({
@@ -428,11 +451,11 @@ async function refundDuplicate(
         return { status: "duplicate", message: duplicateToRefund, order: toOrderView(order) };
       }
       // Let a later call (or Iamport's retry) try the refund again.
-      await unclaimPayment(deps.db.drizzle, payment, "duplicate");
-      const record = (fields: EventFields) => recordEvent(deps.db.drizzle, input, fields);
+      await unclaimPayment(deps.db, payment, "duplicate");
+      const record = (fields: EventFields) => recordEvent(deps.db, input, fields);
       throw await iamportFailure(deps, input, error, record);
     }
-    const outboxId = await recordRefundedDuplicate(deps.db, {
+    const outboxId = await recordRefundedDuplicate(deps, {
       payment,
       call: callOf(input),
       hook: owedHook(deps, "onDuplicate"),
@@ -443,7 +466,7 @@ async function refundDuplicate(
       imp_uid: payment.imp_uid,
       kept: order.impUid,
     });
-    await deliverHook(deps, outboxId, "onDuplicate", {
+    await sendHook(deps, order.merchantUid, outboxId, "onDuplicate", {
       order: toOrderView(order),
       payment,
       source: input.source,
@@ -461,7 +484,7 @@ async function handleForgery(
   order: OrderRow,
   mismatch: Mismatch,
 ): Promise<VerifyResult> {
-  const db = deps.db.drizzle;
+  const { db } = deps;
   // Only money that moved marks the order. An unpaid virtual account costs nothing to issue,
   // so anyone who learned the merchant_uid could otherwise spoil the order for the real
   // payment that follows; a later `paid` read of the same payment marks it then.
@@ -519,7 +542,7 @@ async function handleForgery(
 
   const current = marked ?? (await selectOrder(deps.db, order.merchantUid)) ?? order;
   const forgery = moved
-    ? await claimForgery(deps.db, {
+    ? await claimForgery(deps, {
         payment,
         cancelled,
         call: callOf(input),
@@ -535,7 +558,7 @@ async function handleForgery(
       mismatch,
       cancelled,
     });
-    await deliverHook(deps, forgery.outboxId, "onForgery", {
+    await sendHook(deps, order.merchantUid, forgery.outboxId, "onForgery", {
       order: toOrderView(current),
       payment,
       source: input.source,
@@ -581,7 +604,7 @@ async function requireRefund(
   reason: string,
 ): Promise<void> {
   const amount = paymentMinor(payment.amount - payment.cancel_amount, payment.currency);
-  const stored = await insertRefundRequired(deps.db, {
+  const stored = await insertRefundRequired(deps, {
     payment,
     kind,
     amount,
@@ -596,10 +619,9 @@ async function requireRefund(
     merchant_uid: payment.merchant_uid,
     imp_uid: payment.imp_uid,
   });
-  const order = await selectOrder(deps.db, payment.merchant_uid);
-  if (order === undefined) return;
-  await deliverHook(deps, stored.outboxId, "onRefundRequired", {
-    order: toOrderView(order),
+  if (stored.order === undefined) return;
+  await sendHook(deps, payment.merchant_uid, stored.outboxId, "onRefundRequired", {
+    order: toOrderView(stored.order),
     payment,
     source: input.source,
     kind,
@@ -620,6 +642,6 @@ interface EventFields {
   detail?: string;
 }
 
-function recordEvent(db: Executor, input: VerifyInput, fields: EventFields): Promise<void> {
+function recordEvent(db: Db, input: VerifyInput, fields: EventFields): Promise<void> {
   return insertEvent(db, callOf(input), fields);
 }

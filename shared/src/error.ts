@@ -16,7 +16,6 @@ export const errorCodes = [
   "payment_not_found", // Iamport knows no such payment
   "iamport_error", // Iamport answered an error (502)
   "iamport_unavailable", // Iamport timed out or could not be reached (503)
-  "rate_limited",
   "timeout", // the request did not finish within the server's deadline (504): retry it
   "not_ready", // /readyz: the database or Iamport cannot be reached (503)
   "unauthorized", // the admin API's token is missing or wrong

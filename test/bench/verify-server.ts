@@ -71,6 +71,8 @@ const app = createApp({
 // JSON 404 (a catch-all route), so routes added to it afterwards are never reached.
 const bench = new Hono();
 bench.get("/bench/transitions", async (c) => {
+  // Hooks are called after the answers that owe them: count them once all have run.
+  await app.hooksSettled();
   const result = await db.drizzle.execute(
     "select merchant_uid, count(*)::int as n from payment_events where decision = 'paid' group by merchant_uid",
   );
@@ -96,7 +98,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     server.close(() => {
-      void db.close().finally(() => process.exit(0));
+      void app
+        .hooksSettled()
+        .then(() => db.close())
+        .finally(() => process.exit(0));
     });
     server.closeAllConnections();
   });

@@ -77,7 +77,7 @@ describe("Iamport faults", () => {
       await rig.iamport.control("POST", "/reset");
       const order = await paidWithLostWebhook();
       const before = await snapshotTables(rig.server);
-      const hooksBefore = rig.hookCalls.length;
+      const hooksBefore = (await rig.settledHooks()).length;
       await rig.iamport.control("POST", "/faults", fault);
       if (fault.mode !== "error") timeouts.expireFor(heldBy(fault.target));
 
@@ -95,13 +95,13 @@ describe("Iamport faults", () => {
       // Only the audit log grew (it records the outage); orders and claims are as they were.
       expect(ordersNow).toEqual(ordersBefore);
       expect(claimsNow).toEqual(claimsBefore);
-      expect(rig.hookCalls.length).toBe(hooksBefore);
+      expect((await rig.settledHooks()).length).toBe(hooksBefore);
 
       await rig.iamport.control("DELETE", "/faults");
       timeouts.restore();
       expect((await doors(order).webhook()).status).toBe(200);
       expect((await rig.api("GET", `/orders/${order.merchant_uid}`)).body.status).toBe("paid");
-      const paidHooks = rig.hookCalls.filter(
+      const paidHooks = (await rig.settledHooks()).filter(
         (h) => h.name === "onPaid" && h.event.order.merchant_uid === order.merchant_uid,
       );
       expect(paidHooks).toHaveLength(1);
@@ -181,7 +181,7 @@ describe("Iamport faults", () => {
     for (const order of orders) {
       const view = (await rig.api("GET", `/orders/${order.merchant_uid}`)).body;
       expect(view.status).toBe("paid");
-      const hooks = rig.hookCalls.filter(
+      const hooks = (await rig.settledHooks()).filter(
         (h) => h.name === "onPaid" && h.event.order.merchant_uid === order.merchant_uid,
       );
       expect(hooks.map((h) => h.event.source)).toEqual(["reconcile"]);

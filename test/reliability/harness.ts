@@ -149,6 +149,8 @@ export interface Rig {
   iamport: StandaloneSandbox;
   databaseUrl: string;
   hookCalls: HookCall[];
+  /** The hook calls once every hook owed so far has been called (they follow the answers). */
+  settledHooks(): Promise<HookCall[]>;
   api(
     method: string,
     path: string,
@@ -209,6 +211,10 @@ export async function startRig(
     iamport,
     databaseUrl: database.url,
     hookCalls,
+    async settledHooks() {
+      await server.hooksSettled();
+      return hookCalls;
+    },
     api,
     async createOrder(quantity = 1) {
       const answer = await api("POST", "/orders", { items: [{ sku: "chair-001", quantity }] });

@@ -54,7 +54,7 @@ describe("order state under any Iamport history and any interleaving of calls", 
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const { merchant_uid, amount } = await rig.createOrder();
-        const hooksBefore = rig.hookCalls.length;
+        const hooksBefore = (await rig.settledHooks()).length;
         const control = rig.iamport.control;
         let impUid = "";
         let iamportStatus = "";
@@ -131,7 +131,7 @@ describe("order state under any Iamport history and any interleaving of calls", 
         // reads `cancelled`.
         expect(seen).toEqual({ status: iamportStatus, cancel: iamportCancelled });
 
-        const hooks = rig.hookCalls
+        const hooks = (await rig.settledHooks())
           .slice(hooksBefore)
           .filter((h) => h.event.order.merchant_uid === merchant_uid);
         const count = (name: string) => hooks.filter((h) => h.name === name).length;

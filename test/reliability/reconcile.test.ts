@@ -54,8 +54,8 @@ async function orderWithLostWebhook(status: "paid" | "ready" | "failed" | "none"
 
 const statusOf = async (merchantUid: string) =>
   (await rig.api("GET", `/orders/${merchantUid}`)).body.status;
-const hooksFor = (merchantUid: string) =>
-  rig.hookCalls
+const hooksFor = async (merchantUid: string) =>
+  (await rig.settledHooks())
     .filter((h) => h.event.order.merchant_uid === merchantUid)
     .map((h) => `${h.name}:${h.event.source}`);
 
@@ -66,7 +66,7 @@ describe("reconciliation", () => {
     await rig.server.reconcile();
     expect(await statusOf(order.merchant_uid)).toBe("paid");
     await rig.server.reconcile();
-    expect(hooksFor(order.merchant_uid)).toEqual(["onPaid:reconcile"]);
+    expect(await hooksFor(order.merchant_uid)).toEqual(["onPaid:reconcile"]);
   });
 
   it("follows a virtual account from issued to deposited", async () => {
@@ -77,7 +77,10 @@ describe("reconciliation", () => {
     await rig.iamport.sandbox.settled();
     await rig.server.reconcile();
     expect(await statusOf(order.merchant_uid)).toBe("paid");
-    expect(hooksFor(order.merchant_uid)).toEqual(["onVbankIssued:reconcile", "onPaid:reconcile"]);
+    expect(await hooksFor(order.merchant_uid)).toEqual([
+      "onVbankIssued:reconcile",
+      "onPaid:reconcile",
+    ]);
   });
 
   it("leaves an order Iamport has no payment for pending, and records a failed attempt", async () => {
@@ -139,7 +142,7 @@ describe("reconciliation", () => {
     expect((await findCalls()).length - findsBefore).toBe(checked);
     for (const order of orders) {
       expect(await statusOf(order.merchant_uid)).toBe("paid");
-      expect(hooksFor(order.merchant_uid)).toEqual(["onPaid:reconcile"]);
+      expect(await hooksFor(order.merchant_uid)).toEqual(["onPaid:reconcile"]);
     }
     const paidEvents = await rig.server.db.drizzle.execute(
       "select merchant_uid, count(*)::int as n from payment_events where decision = 'paid' group by merchant_uid",

@@ -94,6 +94,9 @@ describe.skipIf(postgresUrl === undefined)("two server processes on one PostgreS
     }
     await Promise.all(refunded.map((order) => storm(order, "cancelled")));
     await iamport.sandbox.settled();
+    // Hooks are called after the answers that owe them: a graceful stop waits for every one
+    // (and the delete of its outbox row) before the process exits.
+    await Promise.all(servers.map((server) => server.stop()));
 
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
