@@ -32,6 +32,13 @@ describe("sandbox mode", () => {
     expect(catalog.body.map((p: { sku: string }) => p.sku)).toContain("chair-001");
   });
 
+  it("tells clients it keeps idle connections longer than a proxy's usual 60 s", async () => {
+    // Node's default of 5 s made the server close connections a client was about to reuse.
+    const response = await fetch(`${t.url}/healthz`);
+    await response.arrayBuffer();
+    expect(response.headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("lists orders with their verify history for the sandbox console", async () => {
     const order = await t.createOrder();
     await t.pay(order.merchant_uid, order.amount);

@@ -30,6 +30,9 @@ import type { ScheduleTimer } from "./request-timeout.js";
 import { loadSandbox } from "./sandbox-loader.js";
 import type { Hooks } from "./verify.js";
 
+/** How long an idle client connection is kept open (see startServer). */
+const KEEP_ALIVE_MS = 65_000;
+
 export interface StartOptions {
   /** Overrides config.port (0 = any free port). */
   port?: number;
@@ -124,6 +127,11 @@ export async function startServer(
       port: options.port ?? config.port,
       hostname: config.host,
     }) as Server;
+    // An idle keep-alive connection must outlive the client's and the proxy's (60 s is usual):
+    // when the server closes first, a request already on its way meets a reset (Node's 5 s
+    // default; seen as ECONNRESET when a busy event loop ran both sides' timers late).
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);

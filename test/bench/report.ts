@@ -271,10 +271,12 @@ function renderVersus(report: Report, out: string[]): void {
       `${fixed(c.latency32.p50)} · ${fixed(c.latency32.p99)} ms (${times(c.latency32.p50, base.latency32.p50)}), ${c.latency1.errors + c.latency32.errors} err`,
   );
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  row("start: spawn → ready, tsx included (PGlite: restart · first start with initdb)", (c) =>
-    c.firstStartMs === undefined
-      ? seconds(c.startMs)
-      : `${seconds(c.startMs)} · ${seconds(c.firstStartMs)}`,
+  row(
+    "start: spawn → ready, tsx included (PGlite: restart · first start on a new data directory)",
+    (c) =>
+      c.firstStartMs === undefined
+        ? seconds(c.startMs)
+        : `${seconds(c.startMs)} · ${seconds(c.firstStartMs)}`,
   );
   row("resident after the load (VmRSS) · peak (VmHWM)", (c) => `${c.rssMb} · ${c.peakRssMb} MB`);
   out.push("");

@@ -25,7 +25,7 @@ export interface ContestantResult {
   name: Contestant;
   /** Spawn to ready; for PGlite on its existing data directory (a restart). */
   startMs: number;
-  /** PGlite only: the first start, which creates the data directory (initdb). */
+  /** PGlite only: the first start, which creates the data directory (from the saved initdb template). */
   firstStartMs?: number;
   /** One per round, at 32 connections. */
   rounds: LoadResult[];
