@@ -224,7 +224,7 @@ function renderVersus(report: Report, out: string[]): void {
   if (!base || all.length < 2) return;
   const times = (value: number, of: number) => `${fixed(value / of, 2)}×`;
   out.push(
-    "## Against the guide's server (32 connections, two alternating rounds, sandbox answering at once)",
+    "## Against the guide's server (32 connections, an unmeasured warm-up each, then two alternating rounds, sandbox answering at once)",
     "",
   );
   out.push(

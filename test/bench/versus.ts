@@ -83,7 +83,11 @@ export async function versus(
       }
       servers.push({ name: database.kind, service, payments: [] });
     }
-    const perServer = settings.rounds * settings.requests + settings.latency1 + settings.latency32;
+    // A warm-up round each, not measured: the first requests of a process run cold code (V8
+    // compiles it as it goes), which would charge JIT time to whichever round came first.
+    const warmup = Math.min(settings.requests, 500);
+    const perServer =
+      warmup + settings.rounds * settings.requests + settings.latency1 + settings.latency32;
     for (const server of servers) {
       log(`versus: ${perServer} paid orders on ${server.name}`);
       server.payments = (await ordersAndPayments(server.service, sandbox, perServer, 8)).payments;
@@ -98,6 +102,10 @@ export async function versus(
     const results = new Map<Contestant, ContestantResult>();
     const cpuSum = new Map<Contestant, CpuSnapshot>();
     const calls = new Map<Contestant, { total: number; tokens: number }>();
+    for (const server of servers) {
+      log(`versus: warm-up, ${server.name}, ${warmup} at ${CONNECTIONS}`);
+      await verifyLoad(server.service, take(server, warmup), CONNECTIONS);
+    }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const server of servers) {
         log(`versus: round ${round}, ${server.name}, ${settings.requests} at ${CONNECTIONS}`);
