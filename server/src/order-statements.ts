@@ -152,7 +152,8 @@ interface TransitionParams extends OwedParams {
 /**
  * One statement, so one implicit transaction: the conditional UPDATE (whose WHERE makes the
  * transition happen for exactly one caller, across processes), the payment_events row that
- * records it (`target`, `partially_refunded`, or `no_change` when the UPDATE matched nothing)
+ * records it (`target`, `partially_refunded`, or when the UPDATE matched nothing `duplicate` or
+ * `no_change`, unmovedDecision)
  * and the hook call it owes (hook-outbox.ts; none when null: `:hook` for a move forward,
  * `:refundHook` for a refund that grows `cancel_amount` of a paid or cancelled order) commit or
  * fail together. An order whose amount or currency is not the payment's is not moved and
@@ -160,9 +161,22 @@ interface TransitionParams extends OwedParams {
  * first, so the hook is chosen by the state this UPDATE
  * actually changed. Any change restarts the order's reconcile schedule (reconcile.ts).
  */
+/**
+ * The decision recorded when the order did not move: `duplicate` for a second payment that still
+ * holds money for an order another payment already settled (verify.ts refunds it; the admin's
+ * refunds-required list finds it by this decision while its refund is outstanding), otherwise
+ * `no_change`.
+ */
+const unmovedDecision = `(select case when :iamportStatus::text = 'paid'
+      and :cancelMinor::bigint < :amount::bigint
+      and prev_imp_uid is distinct from :impUid::text
+      and prev_status in ('paid', 'cancelled', 'forged')
+    then 'duplicate' else 'no_change' end from prev)`;
+
 function transitionSql(target: TransitionTarget): string {
   return `with prev as (
-    select status as prev_status, amount = :amount::bigint and currency = :currency::text as matches
+    select status as prev_status, imp_uid as prev_imp_uid,
+      amount = :amount::bigint and currency = :currency::text as matches
     from orders where merchant_uid = :merchantUid::text for update
   ), changed as (
     update orders set status = '${target}', imp_uid = :impUid::text, pay_method = :payMethod::text,
@@ -177,7 +191,7 @@ function transitionSql(target: TransitionTarget): string {
     insert into payment_events
       (source, imp_uid, named_merchant_uid, merchant_uid, iamport_status, decision, payment)
     select :source::text, :eventImpUid::text, :namedMerchantUid::text, :paymentMerchantUid::text,
-      :iamportStatus::text, coalesce((select ${decisionOf(target)} from changed), 'no_change'),
+      :iamportStatus::text, coalesce((select ${decisionOf(target)} from changed), ${unmovedDecision}),
       :payment::jsonb
     where exists (select 1 from prev where matches)
   ), ${owedCte("changed o", {

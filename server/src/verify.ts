@@ -113,6 +113,7 @@ type Decision =
   | TransitionTarget
   | "partially_refunded"
   | "no_change"
+  | "duplicate"
   | "payment_not_found"
   | "iamport_unavailable"
   | "iamport_error"

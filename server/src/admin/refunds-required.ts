@@ -6,8 +6,9 @@
  * until staff refund them with `imp_uid` and the account fields.
  *
  * Two sources, merged by imp_uid: the `refunds_required` rows verify writes when Iamport refuses
- * its own cancel, and the payment_events log (any payment still holding money that is not the
- * order's), which also catches payments from before that table or whose cancel never ran.
+ * its own cancel, and the payment_events log: a payment recorded as a `duplicate` or a forgery
+ * whose latest event shows it still holding money (its cancel failed, never ran, or
+ * CANCEL_FORGED=false).
  */
 import { fromIamportAmount, isCurrency } from "@iamport-pay/shared";
 import type { Db } from "../db/open.js";
@@ -73,17 +74,27 @@ const minorOf = (amount: number, currency: string) =>
   isCurrency(currency) ? fromIamportAmount(amount, currency) : null;
 
 async function derivedFromEvents(db: Db): Promise<RefundRequired[]> {
+  // Candidates only (a partial index, payment_events_refund_candidates_idx): the events that
+  // record a payment left holding money with the shop. Each one's latest event tells whether it
+  // still does; a scan of every event would grow with the shop.
   const raw = await db.query(
-    `with latest as (
-        select distinct on (imp_uid) * from payment_events
-        where payment is not null and merchant_uid is not null
-        order by imp_uid, id desc
+    `with candidates as (
+        select distinct imp_uid from payment_events
+        where decision in ('duplicate', 'forged', 'forgery_again', 'forgery_cancel_failed')
+      ), latest as (
+        select e.* from candidates c cross join lateral (
+          select * from payment_events p
+          where p.imp_uid = c.imp_uid and p.payment is not null and p.merchant_uid is not null
+          order by p.id desc limit 1
+        ) e
       )
       select l.*, o.status as order_status, o.imp_uid as order_imp_uid
       from latest l join orders o on o.merchant_uid = l.merchant_uid
       where l.payment->>'status' = 'paid'
         and (l.payment->>'cancel_amount')::numeric < (l.payment->>'amount')::numeric
         and (o.status = 'forged' or o.imp_uid is distinct from l.imp_uid)
+        -- Refunded by us: the event holds the payment as it was read before our cancel.
+        and l.decision not in ('duplicate_refunded', 'forgery_cancelled')
       order by l.id desc
       limit 500`,
     [],

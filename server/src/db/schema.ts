@@ -129,6 +129,12 @@ export const paymentEvents = pgTable(
     // imp_uid (admin search, refunds, sync).
     index("payment_events_named_merchant_uid_idx").on(t.namedMerchantUid),
     index("payment_events_imp_uid_idx").on(t.impUid),
+    // The few events that can leave a shopper's money with the shop (admin refunds-required).
+    index("payment_events_refund_candidates_idx")
+      .on(t.impUid)
+      .where(
+        sql`${t.decision} in ('duplicate', 'forged', 'forgery_again', 'forgery_cancel_failed')`,
+      ),
   ],
 );
 

@@ -572,6 +572,23 @@ describe("refunds required", () => {
     expect((await admin("GET", "/refunds-required")).body.refunds_required).toEqual([]);
   });
 
+  it("lists a duplicate payment whose refund failed, and drops it once a later call refunds it", async () => {
+    const { merchantUid } = await paidOrder();
+    const order = (await detail(merchantUid)).order;
+    // A second payment for the paid order; Iamport fails our duplicate refund once.
+    const second = await t.pay(merchantUid, order.amount, { webhook: false });
+    await t.control("POST", "/faults", { target: "cancel", mode: "error", count: 1 });
+    expect((await t.complete(second.imp_uid, merchantUid)).status).toBe(503);
+    const listed = async () =>
+      (await admin("GET", "/refunds-required")).body.refunds_required.map(
+        (r: { imp_uid: string; kind: string }) => `${r.kind} ${r.imp_uid}`,
+      );
+    expect(await listed()).toEqual([`duplicate ${second.imp_uid}`]);
+
+    expect((await t.complete(second.imp_uid, merchantUid)).body.status).toBe("duplicate");
+    expect(await listed()).toEqual([]);
+  });
+
   it("drops a payment refunded in Iamport's console from the list once sync sees it", async () => {
     const order = await t.createOrder();
     const forged = await t.pay(order.merchant_uid, 1_000, { webhook: false, status: "ready" });

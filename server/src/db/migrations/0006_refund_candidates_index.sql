@@ -1,0 +1,1 @@
+CREATE INDEX "payment_events_refund_candidates_idx" ON "payment_events" USING btree ("imp_uid") WHERE "payment_events"."decision" in ('duplicate', 'forged', 'forgery_again', 'forgery_cancel_failed');
