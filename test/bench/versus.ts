@@ -104,7 +104,11 @@ export async function versus(
     const calls = new Map<Contestant, { total: number; tokens: number }>();
     for (const server of servers) {
       log(`versus: warm-up, ${server.name}, ${warmup} at ${CONNECTIONS}`);
+      const before = await control.counts();
       await verifyLoad(server.service, take(server, warmup), CONNECTIONS);
+      // Its tokens count (a server asks for one in its lifetime), its calls per verification not.
+      const made = callsBetween(before, await control.counts());
+      calls.set(server.name, { total: 0, tokens: made.tokens });
     }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const server of servers) {
