@@ -55,6 +55,7 @@ export function renderReport(report: Report): string {
     BENCH_LATENCY_REQUESTS: report.settings.latency,
     BENCH_CEILING_REQUESTS: report.settings.ceiling,
     BENCH_VERSUS_REQUESTS: report.settings.versus,
+    BENCH_VERSUS_ROUNDS: report.settings.versusRounds,
     BENCH_LATENCY32_REQUESTS: report.settings.latency32,
     BENCH_WIDGET_RUNS: report.settings.widgetRuns,
   })
@@ -224,7 +225,7 @@ function renderVersus(report: Report, out: string[]): void {
   if (!base || all.length < 2) return;
   const times = (value: number, of: number) => `${fixed(value / of, 2)}×`;
   out.push(
-    "## Against the guide's server (32 connections, an unmeasured warm-up each, then two alternating rounds, sandbox answering at once)",
+    `## Against the guide's server (32 connections, an unmeasured warm-up each, then ${report.settings.versusRounds} alternating rounds, sandbox answering at once)`,
     "",
   );
   out.push(

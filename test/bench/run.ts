@@ -51,6 +51,11 @@ const settings = {
   ceiling: count("BENCH_CEILING_REQUESTS", 5000),
   /** Verifications per round per server in the comparison with the guide's server (32 conn.). */
   versus: count("BENCH_VERSUS_REQUESTS", 1500),
+  /**
+   * Alternating rounds in that comparison: rates on a shared 2-core machine drift by a third
+   * within minutes, and every server must see the slow minutes and the fast ones alike.
+   */
+  versusRounds: count("BENCH_VERSUS_ROUNDS", 4),
   /** Verifications behind the 40 ms sandbox latency at 32 connections, per server. */
   latency32: count("BENCH_LATENCY32_REQUESTS", 640),
   /** Page loads for the widget's medians. */
@@ -390,7 +395,7 @@ async function main(): Promise<void> {
           contestants,
           {
             requests: settings.versus,
-            rounds: 2,
+            rounds: settings.versusRounds,
             latency1: settings.latency,
             latency32: settings.latency32,
             latencyMs: LATENCY_MS,
