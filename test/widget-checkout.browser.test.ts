@@ -22,7 +22,11 @@ async function checkoutButton(name: string): Promise<HTMLButtonElement> {
     const frame = document.querySelector<HTMLIFrameElement>(
       'iframe[title="Iamport sandbox checkout"]',
     );
-    const buttons = frame?.contentDocument?.querySelectorAll("button") ?? [];
+    const doc = frame?.contentDocument;
+    // Not while the page is still parsing: its script, after the buttons, attaches their
+    // handlers, and a click before it would be lost (no shopper is that fast).
+    if (!doc || doc.readyState === "loading") return undefined;
+    const buttons = doc.querySelectorAll("button");
     return Array.from(buttons).find(
       (b) => (b.getAttribute("aria-label") ?? b.textContent ?? "").trim() === name && !b.disabled,
     );

@@ -41,7 +41,7 @@ async function framedCheckout(width: number, param = order()) {
   document.body.append(frame);
   const doc = await waitFor(() => {
     const d = frame.contentDocument;
-    return d && button(d, "Close") ? d : null;
+    return d && d.readyState !== "loading" && button(d, "Close") ? d : null;
   }, "the checkout page");
   return { frame, doc };
 }

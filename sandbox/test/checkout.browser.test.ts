@@ -192,7 +192,11 @@ describe("the stand-in iamport.payment.js", () => {
     try {
       const doc = await waitFor(() => {
         const d = frame.contentDocument;
-        return d?.location.pathname.endsWith("/checkout") && button(d, "Approve") ? d : null;
+        return d?.location.pathname.endsWith("/checkout") &&
+          d.readyState !== "loading" &&
+          button(d, "Approve")
+          ? d
+          : null;
       }, "the checkout page in the frame");
       button(doc, "Approve")!.click();
       const back = await waitFor(() => {

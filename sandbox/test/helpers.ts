@@ -76,7 +76,8 @@ export async function checkoutDocument(): Promise<Document> {
   );
   return waitFor(() => {
     const doc = frame.contentDocument;
-    return doc && button(doc, "Close") ? doc : null;
+    // Parsed, so its script (after the buttons) has attached their handlers.
+    return doc && doc.readyState !== "loading" && button(doc, "Close") ? doc : null;
   }, "the checkout page");
 }
 
