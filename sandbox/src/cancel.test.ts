@@ -1,4 +1,4 @@
-import { Payment, PaymentEnvelope } from "@iamport-pay/shared";
+import { PaymentEnvelope } from "@iamport-pay/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "./test-support.js";
 
@@ -12,9 +12,7 @@ describe("POST /payments/cancel", () => {
   });
   afterEach(() => s.close());
 
-  async function create(body: Record<string, unknown>) {
-    return Payment.parse((await s.call("POST", "/control/payments", { body })).body);
-  }
+  const create = (body: Record<string, unknown>) => s.createPayment(body);
   async function cancel(body: Record<string, unknown>) {
     return s.call("POST", "/payments/cancel", { body, token });
   }

@@ -13,9 +13,7 @@ describe("PAYMENT_SHAPE", () => {
   });
   afterEach(() => s.close());
 
-  async function create(body: Record<string, unknown>) {
-    return Payment.parse((await s.call("POST", "/control/payments", { body })).body);
-  }
+  const create = (body: Record<string, unknown>) => s.createPayment(body);
   async function read(impUid: string) {
     const answer = await s.call("GET", `/payments/${impUid}?include_sandbox=true`, { token });
     expect(answer.status).toBe(200);

@@ -1,6 +1,7 @@
 /** Test helpers: a sandbox and a webhook receiver on real ports, and a tiny REST client. */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { Payment } from "@iamport-pay/shared";
 import { Hono } from "hono";
 import { createSandbox, type Sandbox, type SandboxOptions, sandboxDefaults } from "./index.js";
 
@@ -39,6 +40,8 @@ export interface RunningSandbox {
     options?: { body?: unknown; token?: string; headers?: Record<string, string> },
   ): Promise<Answer>;
   token(): Promise<string>;
+  /** A payment made through the control API (`POST /control/payments`), as the sandbox stored it. */
+  createPayment(body: Record<string, unknown>): Promise<Payment>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,9 @@ export async function startSandbox(options?: SandboxOptions): Promise<RunningSan
         },
       });
       return (answer.body.response as { access_token: string }).access_token;
+    },
+    async createPayment(body) {
+      return Payment.parse((await call("POST", "/control/payments", { body })).body);
     },
     async close() {
       await sandbox.close();

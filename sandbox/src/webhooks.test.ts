@@ -1,4 +1,3 @@
-import { Payment } from "@iamport-pay/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SandboxOptions } from "./index.js";
 import { type RunningSandbox, startReceiver, startSandbox } from "./test-support.js";
@@ -17,9 +16,7 @@ describe("webhook delivery", () => {
     cleanups.push(s.close);
     return { receiver, s };
   }
-  async function create(s: RunningSandbox, body: Record<string, unknown>) {
-    return Payment.parse((await s.call("POST", "/control/payments", { body })).body);
-  }
+  const create = (s: RunningSandbox, body: Record<string, unknown>) => s.createPayment(body);
   async function attempts(s: RunningSandbox) {
     await s.sandbox.settled();
     return (await s.call("GET", "/control/webhooks")).body as unknown as WebhookAttempt[];
