@@ -125,7 +125,11 @@ async function statusMb(pid: number, field: "VmHWM" | "VmRSS"): Promise<number> 
 
 /** utime + stime from /proc/<pid>/stat (clock ticks; 100 per second on Linux). */
 export async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return statCpuMs(await readFile(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** utime + stime of a /proc/<pid>/stat text, in ms. */
+function statCpuMs(stat: string): number {
   // Fields after the command name (which may hold spaces) start at field 3.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -141,9 +145,7 @@ export async function postgresCpuMs(): Promise<number> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
+      if (stat.includes("(postgres)")) total += statCpuMs(stat);
     } catch {
       // The process exited between the listing and the read.
     }
